@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<crumbs::ui::App>::new().render();
+}

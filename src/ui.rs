@@ -1,0 +1,6 @@
+//! The Yew user interface.
+
+mod app;
+pub mod components;
+
+pub use app::App;

@@ -1,0 +1,20 @@
+use yew::prelude::*;
+
+use super::components::CookieTable;
+
+#[component]
+pub fn App() -> Html {
+    html! {
+        <main class="app">
+            <header>
+                <h1>{ "Crumbs" }</h1>
+                <p class="lede">
+                    { "Every cookie this page can read through " }
+                    <code>{ "document.cookie" }</code>
+                    { ", decoded. Set one in your browser's devtools, then press Refresh." }
+                </p>
+            </header>
+            <CookieTable />
+        </main>
+    }
+}

@@ -1,0 +1,5 @@
+//! One component per file.
+
+mod cookie_table;
+
+pub use cookie_table::CookieTable;
