@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing Crumbs needs, skipping what is already there
+# at the right version. Nothing here (nor trunk or wasm-pack later) downloads a prebuilt
+# binary: everything comes from crates.io, Debian's packages or the npm registry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    step "adding $component"
+    rustup component add "$component"
+  fi
+done
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  step "installing Debian's chromium and chromium-driver"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  step "installing trunk $TRUNK_VERSION (about 9 minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# trunk and wasm-pack use a wasm-bindgen from PATH only when it is exactly Cargo.lock's.
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]; then
+  step "installing wasm-bindgen-cli $wasm_bindgen_version"
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --locked \
+    || cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  step "installing wasm-pack"
+  cargo install wasm-pack --locked
+fi
+
+# Debian's binaryen (v108) cannot read what current rustc emits; npm's is current.
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  step "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
+  npm install --silent --no-audit --no-fund --prefix .tools "binaryen@$BINARYEN_VERSION"
+fi
+
+step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | grep -o 'version [0-9]*')"
