@@ -16,6 +16,7 @@ mod options;
 mod page;
 mod parse;
 mod same_site;
+pub mod watch;
 
 pub use cookie::time::OffsetDateTime;
 pub use document_jar::DocumentJar;

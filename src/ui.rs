@@ -2,5 +2,6 @@
 
 mod app;
 pub mod components;
+pub mod hooks;
 
 pub use app::App;

@@ -40,7 +40,10 @@ impl CookieJar for DocumentJar {
     }
 
     fn write_raw(&self, cookie: &str) -> Result<()> {
-        self.document.set_cookie(cookie).map_err(unavailable)
+        self.document.set_cookie(cookie).map_err(unavailable)?;
+        // Every write in this page goes through here, so every watcher hears of it.
+        super::watch::changed_here(cookie);
+        Ok(())
     }
 
     fn page(&self) -> Result<Page> {

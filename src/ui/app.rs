@@ -11,7 +11,7 @@ pub fn App() -> Html {
                 <p class="lede">
                     { "Every cookie this page can read through " }
                     <code>{ "document.cookie" }</code>
-                    { ", decoded. Set one in your browser's devtools, then press Refresh." }
+                    { ", decoded and kept current: set one in devtools or another tab and watch it appear." }
                 </p>
             </header>
             <CookieTable />

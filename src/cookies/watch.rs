@@ -1,0 +1,290 @@
+//! One watcher per page that tells subscribers when `document.cookie` changed, whoever
+//! changed it:
+//!
+//! - a write through any [`DocumentJar`](super::DocumentJar) in this page (it calls
+//!   [`changed_here`]), which is also announced to other tabs;
+//! - another tab of the same origin, through one `BroadcastChannel`;
+//! - any other script or devtools: the Cookie Store API's `change` event where the browser
+//!   has it, otherwise a comparison of the cookie string every 500 ms while the tab is
+//!   visible;
+//! - the expiry of a cookie written here with `Max-Age` or `Expires`: one timer, for the
+//!   nearest expiry.
+//!
+//! With no subscriber the watcher holds no listener, channel or timer: nothing is done for
+//! cookies nobody watches.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BroadcastChannel, EventTarget, HtmlDocument, VisibilityState};
+
+use crate::clock::{Clock, Millis, SystemClock};
+
+/// The channel other tabs of this origin announce their cookie writes on.
+pub const CHANNEL_NAME: &str = "crumbs-cookies";
+
+/// How often the fallback comparison runs, in milliseconds.
+pub const POLL_INTERVAL_MS: u32 = 500;
+
+/// Which change sources the watcher listens to. All are on by default; turning the
+/// automatic ones off leaves the in-page notifications and the expiry timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    /// The Cookie Store API's `change` event, where the browser has it.
+    pub cookie_store: bool,
+    /// The 500 ms comparison, used where there is no Cookie Store API (or always, when
+    /// `cookie_store` is off).
+    pub poll: bool,
+    /// Other tabs' announcements.
+    pub broadcast: bool,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Self {
+            cookie_store: true,
+            poll: true,
+            broadcast: true,
+        }
+    }
+}
+
+type Subscriber = Rc<dyn Fn(&str)>;
+
+#[derive(Default)]
+struct Watcher {
+    subscribers: Vec<(u64, Subscriber)>,
+    next_id: u64,
+    last: String,
+    sources: Sources,
+    /// (encoded name, expiry) of cookies written here that will expire.
+    expiries: Vec<(String, Millis)>,
+    active: Option<Active>,
+    expiry_timer: Option<Timeout>,
+}
+
+/// What the watcher holds while anyone subscribes; dropping it removes every listener.
+struct Active {
+    channel: Option<(BroadcastChannel, EventListener)>,
+    store_listener: Option<EventListener>,
+    visibility_listener: Option<EventListener>,
+    poll: Option<Interval>,
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        if let Some((channel, _)) = &self.channel {
+            channel.close();
+        }
+    }
+}
+
+thread_local! {
+    static WATCHER: RefCell<Watcher> = RefCell::new(Watcher::default());
+}
+
+/// A live subscription; dropping it unsubscribes.
+#[must_use = "the subscription ends when this is dropped"]
+pub struct Subscription(u64);
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let id = self.0;
+        WATCHER.with(|w| {
+            let mut w = w.borrow_mut();
+            w.subscribers.retain(|(sid, _)| *sid != id);
+            if w.subscribers.is_empty() {
+                w.active = None;
+                w.expiry_timer = None;
+            }
+        });
+    }
+}
+
+/// Calls `callback` with the new cookie string each time it changes, until the returned
+/// [`Subscription`] is dropped.
+pub fn subscribe(callback: impl Fn(&str) + 'static) -> Subscription {
+    let id = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        let id = w.next_id;
+        w.next_id += 1;
+        w.subscribers.push((id, Rc::new(callback)));
+        if w.active.is_none() {
+            w.last = read().unwrap_or_default();
+            w.active = Some(activate(w.sources));
+        }
+        id
+    });
+    schedule_expiry();
+    Subscription(id)
+}
+
+/// Chooses the change sources; takes effect at once for current subscribers.
+pub fn set_sources(sources: Sources) {
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.sources = sources;
+        if w.active.is_some() {
+            w.active = None;
+            w.active = Some(activate(sources));
+        }
+    });
+}
+
+/// The sources in use.
+pub fn sources() -> Sources {
+    WATCHER.with(|w| w.borrow().sources)
+}
+
+/// Re-reads `document.cookie` and tells subscribers if it changed.
+pub fn check() {
+    if WATCHER.with(|w| w.borrow().subscribers.is_empty()) {
+        return;
+    }
+    let Some(raw) = read() else { return };
+    let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.subscribers.is_empty() || w.last == raw {
+            w.last = raw.clone();
+            return Vec::new();
+        }
+        w.last = raw.clone();
+        w.subscribers.iter().map(|(_, s)| s.clone()).collect()
+    });
+    // Called with no borrow held: a subscriber may render, and rendering may subscribe.
+    for subscriber in subscribers {
+        subscriber(&raw);
+    }
+}
+
+/// A write was made in this page: tell this page's subscribers and the other tabs, and
+/// remember when the written cookie expires.
+pub fn changed_here(written: &str) {
+    if let Ok(cookie) = cookie::Cookie::parse(written) {
+        let now = SystemClock.now();
+        let expires_at = match (cookie.max_age(), cookie.expires_datetime()) {
+            (Some(max_age), _) => Some(now + max_age.whole_milliseconds() as Millis),
+            (None, Some(at)) => Some((at.unix_timestamp_nanos() / 1_000_000) as Millis),
+            (None, None) => None,
+        };
+        WATCHER.with(|w| {
+            let mut w = w.borrow_mut();
+            let name = cookie.name();
+            w.expiries.retain(|(n, _)| n != name);
+            if let Some(at) = expires_at.filter(|at| *at > now) {
+                w.expiries.push((name.to_owned(), at));
+            }
+            if let Some(Active {
+                channel: Some((channel, _)),
+                ..
+            }) = &w.active
+            {
+                let _ = channel.post_message(&JsValue::from_str("changed"));
+            }
+        });
+    }
+    check();
+    schedule_expiry();
+}
+
+fn read() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()?
+        .cookie()
+        .ok()
+}
+
+fn activate(sources: Sources) -> Active {
+    let window = web_sys::window();
+    let channel = sources
+        .broadcast
+        .then(|| BroadcastChannel::new(CHANNEL_NAME).ok())
+        .flatten()
+        .map(|channel| {
+            let listener = EventListener::new(&channel, "message", |_| check());
+            (channel, listener)
+        });
+    let store = window
+        .as_ref()
+        .filter(|_| sources.cookie_store)
+        .and_then(|w| js_sys::Reflect::get(w, &JsValue::from_str("cookieStore")).ok())
+        .and_then(|store| store.dyn_into::<EventTarget>().ok());
+    let store_listener = store
+        .as_ref()
+        .map(|store| EventListener::new(store, "change", |_| check()));
+    let mut active = Active {
+        channel,
+        store_listener,
+        visibility_listener: None,
+        poll: None,
+    };
+    if sources.poll && active.store_listener.is_none() {
+        let document = window.and_then(|w| w.document());
+        if let Some(document) = document {
+            active.poll = visible(&document).then(start_poll);
+            active.visibility_listener = Some(EventListener::new(
+                &document,
+                "visibilitychange",
+                on_visibility_change,
+            ));
+        }
+    }
+    active
+}
+
+fn visible(document: &web_sys::Document) -> bool {
+    document.visibility_state() == VisibilityState::Visible
+}
+
+fn start_poll() -> Interval {
+    Interval::new(POLL_INTERVAL_MS, check)
+}
+
+fn on_visibility_change(_: &web_sys::Event) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let now_visible = visible(&document);
+    WATCHER.with(|w| {
+        if let Some(active) = w.borrow_mut().active.as_mut() {
+            active.poll = now_visible.then(start_poll);
+        }
+    });
+    if now_visible {
+        check();
+    }
+}
+
+/// One timer, for the nearest expiry of a cookie written here, while anyone watches.
+fn schedule_expiry() {
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        let now = SystemClock.now();
+        w.expiries.retain(|(_, at)| *at > now - 1_000);
+        let nearest = w.expiries.iter().map(|(_, at)| *at).min();
+        w.expiry_timer = match nearest {
+            Some(at) if !w.subscribers.is_empty() => {
+                // A few milliseconds past the expiry, so the browser has dropped it.
+                let delay = (at - now).max(0) as u32 + 20;
+                Some(Timeout::new(delay, on_expiry))
+            }
+            _ => None,
+        };
+    });
+}
+
+fn on_expiry() {
+    let now = SystemClock.now();
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.expiry_timer = None;
+        w.expiries.retain(|(_, at)| *at > now);
+    });
+    check();
+    schedule_expiry();
+}
