@@ -20,7 +20,7 @@ pub mod watch;
 
 pub use cookie::time::OffsetDateTime;
 pub use document_jar::DocumentJar;
-pub use encoding::{decode, encode_name, encode_value};
+pub use encoding::{decode, encode_name, encode_uri_component, encode_value};
 pub use error::{CookieError, Result};
 pub use jar::{refusal_reason, CookieJar};
 pub use memory_jar::{MemoryJar, Source, StoredCookie};

@@ -5,4 +5,5 @@
 
 pub mod clock;
 pub mod cookies;
+pub mod server;
 pub mod ui;

@@ -74,6 +74,16 @@ pub fn encode_value(value: &str) -> String {
     percent_encode(value.as_bytes(), VALUE).to_string()
 }
 
+/// Encodes as JavaScript's `encodeURIComponent` does: what Node's `cookie` module (and
+/// so express-session) writes into `Set-Cookie`.
+///
+/// ```
+/// assert_eq!(crumbs::cookies::encode_uri_component("s:a+b/c"), "s%3Aa%2Bb%2Fc");
+/// ```
+pub fn encode_uri_component(text: &str) -> String {
+    percent_encode(text.as_bytes(), URI_COMPONENT).to_string()
+}
+
 /// Decodes a name or value as js-cookie 3 reads it: every run of `%XX` sequences is
 /// decoded as UTF-8, hex digits in either case, `+` left alone.
 ///

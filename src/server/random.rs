@@ -1,0 +1,16 @@
+use super::{Result, ServerError};
+
+/// A source of unpredictable bytes, for session ids and the signing secret.
+pub trait Random {
+    fn fill(&self, bytes: &mut [u8]) -> Result<()>;
+}
+
+/// The browser's `crypto.getRandomValues` (the OS generator on the host).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CryptoRandom;
+
+impl Random for CryptoRandom {
+    fn fill(&self, bytes: &mut [u8]) -> Result<()> {
+        getrandom::getrandom(bytes).map_err(|error| ServerError::Random(error.to_string()))
+    }
+}

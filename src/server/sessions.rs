@@ -1,0 +1,51 @@
+//! The session store's contents and how they are saved.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Millis;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// 128 random bits, as 32 hex digits.
+    pub id: String,
+    pub user: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// How the server decides who a request comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// The cookie holds a signed session id; the user lives on the server.
+    #[default]
+    ServerSession,
+    /// The cookie holds the user name itself, unsigned, and is believed.
+    CookieOnly,
+}
+
+/// Where the server keeps its sessions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    /// Saved in `localStorage`: survives reloads, like a session database.
+    #[default]
+    Database,
+    /// Lost at every reload, like a server restarted without a database.
+    Memory,
+}
+
+/// Everything the server saves under its one storage key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Saved {
+    pub version: u32,
+    /// The signing secret, base64.
+    pub secret: String,
+    pub strategy: Strategy,
+    pub store: StoreKind,
+    /// Present only with the database store.
+    pub sessions: Vec<Session>,
+}
+
+pub const SAVED_VERSION: u32 = 1;

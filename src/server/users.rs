@@ -1,0 +1,84 @@
+//! The demo accounts. Only salted PBKDF2-HMAC-SHA256 hashes are kept, as a real server
+//! would keep them; the passwords are printed on the page for people to try.
+
+use sha2::Sha256;
+
+/// What the page lists so a newcomer can log in.
+pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "wonderland"), ("bob", "builder")];
+
+const ROUNDS: u32 = 4096;
+
+struct User {
+    name: &'static str,
+    salt: [u8; 16],
+    hash: [u8; 32],
+}
+
+const USERS: &[User] = &[
+    User {
+        name: "alice",
+        salt: hex("c83a9a960a83ba9c446d43460f747dfa"),
+        hash: hex("9f6c565f0baec6f537d67be562612add5785470b6848470f93c1f5d45e96cbfa"),
+    },
+    User {
+        name: "bob",
+        salt: hex("f7af5a01832d9943aeb678ed0099d442"),
+        hash: hex("143bb7f900d96251eed5c5e7365be6683f6baf3d28cbf7581e45f7589bd7f328"),
+    },
+];
+
+/// Whether `password` is `username`'s. An unknown user costs as much as a known one, so
+/// timing does not tell which names exist.
+pub fn verify(username: &str, password: &str) -> bool {
+    let user = USERS.iter().find(|u| u.name == username);
+    let salt = user.map_or([0; 16], |u| u.salt);
+    let mut derived = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, ROUNDS, &mut derived);
+    let matches = user.map_or([0xff; 32], |u| u.hash);
+    let same = derived
+        .iter()
+        .zip(matches.iter())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0;
+    user.is_some() && same
+}
+
+const fn hex<const N: usize>(text: &str) -> [u8; N] {
+    let bytes = text.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = nibble(bytes[2 * i]) << 4 | nibble(bytes[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn nibble(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        _ => digit - b'a' + 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_accounts_verify_and_nothing_else_does() {
+        for (name, password) in DEMO_ACCOUNTS {
+            assert!(verify(name, password), "{name}");
+        }
+        for (name, password) in [
+            ("alice", "builder"),
+            ("bob", "wonderland"),
+            ("alice", ""),
+            ("Alice", "wonderland"),
+            ("carol", "wonderland"),
+            ("", ""),
+        ] {
+            assert!(!verify(name, password), "{name}/{password}");
+        }
+    }
+}
