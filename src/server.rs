@@ -177,9 +177,8 @@ impl MockServer {
 
     /// Answers one request.
     pub fn handle(&mut self, request: &Request) -> Response {
-        self.purge();
         let path = request.path.split('?').next().unwrap_or_default();
-        match (request.method, path) {
+        let response = match (request.method, path) {
             (Method::Post, "/api/login") => self.login(request),
             (Method::Get, "/api/session") => self.session(request),
             (Method::Post, "/api/logout") => self.logout(request),
@@ -190,7 +189,10 @@ impl MockServer {
                 Reason::NotFound,
                 format!("no route for {} {path}", request.method.as_str()),
             ),
-        }
+        };
+        // After answering, so an expired session is reported as expired once, then gone.
+        self.purge();
+        response
     }
 
     fn login(&mut self, request: &Request) -> Response {
@@ -209,7 +211,11 @@ impl MockServer {
         };
         let username = body.username.trim();
         if username.is_empty() {
-            return error(400, Reason::MalformedBody, "the username is empty".to_owned());
+            return error(
+                400,
+                Reason::MalformedBody,
+                "the username is empty".to_owned(),
+            );
         }
         let now = self.clock.now();
         if let Some(left) = self.throttle.locked_for(username, now) {
@@ -281,7 +287,8 @@ impl MockServer {
                     &SessionBody {
                         user: session.user,
                         expires_at: Some(session.expires_at),
-                        how: "the server made a session and sent its signed id in a cookie".to_owned(),
+                        how: "the server made a session and sent its signed id in a cookie"
+                            .to_owned(),
                     },
                 )
                 .with_header("Set-Cookie", set_cookie(SESSION_COOKIE, &value, max_age))
@@ -325,7 +332,17 @@ impl MockServer {
                         SESSION_COOKIE,
                     );
                 };
+                let now = self.clock.now();
                 match self.sessions.iter().find(|s| s.id == id) {
+                    Some(session) if session.expires_at <= now => unauthorized(
+                        Reason::Expired,
+                        format!(
+                            "the session expired {} s ago: the server forgets sessions after their \
+                             lifetime, whatever the cookie says",
+                            (now - session.expires_at) / 1000
+                        ),
+                        SESSION_COOKIE,
+                    ),
                     Some(session) => Response::json(
                         200,
                         &SessionBody {
@@ -398,14 +415,20 @@ impl MockServer {
             },
         };
         let text = serde_json::to_string(&saved).map_err(|e| ServerError::Save(e.to_string()))?;
-        self.storage.set(STORAGE_KEY, &text).map_err(ServerError::Save)
+        self.storage
+            .set(STORAGE_KEY, &text)
+            .map_err(ServerError::Save)
     }
 }
 
 fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
-    let saved: Saved = serde_json::from_str(text).map_err(|e| format!("not the server's JSON: {e}"))?;
+    let saved: Saved =
+        serde_json::from_str(text).map_err(|e| format!("not the server's JSON: {e}"))?;
     if saved.version != SAVED_VERSION {
-        return Err(format!("version {} where {SAVED_VERSION} was expected", saved.version));
+        return Err(format!(
+            "version {} where {SAVED_VERSION} was expected",
+            saved.version
+        ));
     }
     let secret = STANDARD
         .decode(&saved.secret)

@@ -258,3 +258,20 @@ fn json_values_round_trip_and_garbage_is_a_named_error() {
     let error = jar.get_json::<Prefs>("prefs").unwrap_err();
     assert!(matches!(&error, CookieError::Json { name, .. } if name == "prefs"));
 }
+
+#[test]
+fn remove_everywhere_deletes_one_name_on_every_path_and_nothing_else() {
+    let (jar, _) = jar_at(Page::new("www.example.com", "/app/x", false));
+    jar.set("n", "root").unwrap();
+    jar.set_with("n", "app", &CookieOptions::new().path("/app"))
+        .unwrap();
+    jar.set_with(
+        "n",
+        "wide",
+        &CookieOptions::new().domain("example.com").path("/app/x"),
+    )
+    .unwrap();
+    jar.set("other", "1").unwrap();
+    jar.remove_everywhere("n").unwrap();
+    assert_eq!(jar.raw().unwrap(), "other=1");
+}

@@ -8,8 +8,8 @@ use crumbs::clock::{Clock, ManualClock};
 use crumbs::server::api::{ErrorBody, Reason, SessionBody};
 use crumbs::server::http::{Request, Response};
 use crumbs::server::{
-    Lifetimes, MemoryStorage, MockServer, Random, Storage, StoreKind, Strategy,
-    QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
+    Lifetimes, MemoryStorage, MockServer, Random, Storage, StoreKind, Strategy, QUARANTINE_KEY,
+    SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
 };
 
 /// Predictable "random" bytes, different at every call.
@@ -65,8 +65,10 @@ impl World {
     }
 
     fn login(&mut self, username: &str, password: &str, remember: bool) -> Response {
-        let body = serde_json::json!({ "username": username, "password": password, "remember": remember });
-        self.server.handle(&Request::post("/api/login", body.to_string()))
+        let body =
+            serde_json::json!({ "username": username, "password": password, "remember": remember });
+        self.server
+            .handle(&Request::post("/api/login", body.to_string()))
     }
 
     fn session(&mut self, cookie: &str) -> Response {
@@ -111,10 +113,16 @@ fn login_answers_with_the_user_and_a_signed_http_only_session_cookie() {
     let set_cookie = response.set_cookies().next().unwrap();
     assert!(set_cookie.starts_with("crumbs.sid=s%3A"), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
-    assert!(!set_cookie.contains("Max-Age"), "without Remember me: a session cookie");
+    assert!(
+        !set_cookie.contains("Max-Age"),
+        "without Remember me: a session cookie"
+    );
     let session = &world.server.sessions()[0];
     assert_eq!(session.id.len(), 32, "128 bits as hex");
-    assert!(cookie_pair(&response).contains(&session.id), "the cookie carries the id");
+    assert!(
+        cookie_pair(&response).contains(&session.id),
+        "the cookie carries the id"
+    );
 
     let again = world.session(&cookie_pair(&response));
     assert_eq!(again.status, 200);
@@ -174,7 +182,11 @@ fn five_failures_lock_the_name_for_thirty_seconds() {
     assert_eq!(locked.status, 429, "even the right password waits");
     assert_eq!(error_reason(&locked), Reason::Throttled);
     assert_eq!(locked.headers.get("Retry-After"), Some("30"));
-    assert_eq!(world.login("bob", "builder", false).status, 200, "only that name");
+    assert_eq!(
+        world.login("bob", "builder", false).status,
+        200,
+        "only that name"
+    );
     world.clock.advance(29_000);
     assert_eq!(world.login("alice", "wonderland", false).status, 429);
     world.clock.advance(1_000);
@@ -202,9 +214,13 @@ fn an_expired_session_is_refused_cleared_and_purged() {
     world.clock.advance(1);
     let response = world.session(&cookie);
     assert_eq!(response.status, 401);
-    assert_eq!(error_reason(&response), Reason::UnknownSession);
+    assert_eq!(error_reason(&response), Reason::Expired);
     assert!(clears(&response, SESSION_COOKIE));
     assert!(world.server.sessions().is_empty(), "purged");
+    assert_eq!(
+        error_reason(&world.session(&cookie)),
+        Reason::UnknownSession
+    );
     assert!(!world.storage.get(STORAGE_KEY).unwrap().contains("alice"));
 }
 
@@ -227,7 +243,11 @@ fn a_tampered_cookie_is_refused_and_cleared() {
         assert_eq!(error_reason(&response), Reason::Tampered, "{forged}");
         assert!(clears(&response, SESSION_COOKIE));
     }
-    assert_eq!(world.session(&cookie).status, 200, "the real session is untouched");
+    assert_eq!(
+        world.session(&cookie).status,
+        200,
+        "the real session is untouched"
+    );
 }
 
 #[test]
@@ -265,7 +285,11 @@ fn every_login_gets_a_new_id_and_ends_the_old_session() {
     assert_ne!(first, second);
     assert_eq!(world.server.sessions().len(), 1);
     assert_ne!(world.server.sessions()[0].id, planted_id);
-    assert_eq!(world.session(&first).status, 401, "the fixated id is worthless");
+    assert_eq!(
+        world.session(&first).status,
+        401,
+        "the fixated id is worthless"
+    );
     assert_eq!(world.session(&second).status, 200);
 }
 
@@ -275,7 +299,10 @@ fn cookie_only_believes_a_forged_user() {
     world.server.set_strategy(Strategy::CookieOnly).unwrap();
     let response = world.login("alice", "wonderland", false);
     assert_eq!(cookie_pair(&response), format!("{USER_COOKIE}=alice"));
-    assert!(world.server.sessions().is_empty(), "no server-side session at all");
+    assert!(
+        world.server.sessions().is_empty(),
+        "no server-side session at all"
+    );
     let forged = world.session(&format!("{USER_COOKIE}=admin"));
     assert_eq!(forged.status, 200);
     assert_eq!(session_body(&forged).user, "admin");
@@ -295,7 +322,11 @@ fn the_database_store_keeps_sessions_across_a_restart_and_memory_does_not() {
     world.server.set_store(StoreKind::Memory).unwrap();
     assert_eq!(world.session(&cookie).status, 200, "moved into memory");
     world.restart();
-    assert_eq!(world.server.store(), StoreKind::Memory, "the setting is kept");
+    assert_eq!(
+        world.server.store(),
+        StoreKind::Memory,
+        "the setting is kept"
+    );
     let response = world.session(&cookie);
     assert_eq!(response.status, 401);
     assert_eq!(error_reason(&response), Reason::UnknownSession);
@@ -326,7 +357,11 @@ fn corrupted_storage_is_kept_aside_and_the_server_starts_clean() {
         let notice = world.server.notice().expect("a notice for the page");
         assert!(notice.contains(QUARANTINE_KEY), "{notice}");
         assert_eq!(world.storage.get(QUARANTINE_KEY).as_deref(), Some(garbage));
-        assert_eq!(world.login("alice", "wonderland", false).status, 200, "{garbage}");
+        assert_eq!(
+            world.login("alice", "wonderland", false).status,
+            200,
+            "{garbage}"
+        );
         world.restart();
         assert_eq!(world.server.notice(), None, "clean from then on");
     }
@@ -335,9 +370,18 @@ fn corrupted_storage_is_kept_aside_and_the_server_starts_clean() {
 #[test]
 fn unknown_routes_and_methods_are_answered() {
     let mut world = World::new();
-    assert_eq!(world.server.handle(&Request::get("/api/nothing")).status, 404);
+    assert_eq!(
+        world.server.handle(&Request::get("/api/nothing")).status,
+        404
+    );
     let wrong = world.server.handle(&Request::get("/api/login"));
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.headers.get("Allow"), Some("POST"));
-    assert_eq!(world.server.handle(&Request::post("/api/session", "")).status, 405);
+    assert_eq!(
+        world
+            .server
+            .handle(&Request::post("/api/session", ""))
+            .status,
+        405
+    );
 }

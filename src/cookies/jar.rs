@@ -5,7 +5,7 @@ use cookie::time::OffsetDateTime;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::encoding::{encode_name, encode_value};
+use super::encoding::{decode, encode_name, encode_value};
 use super::parse::{parse, parse_raw, CookiePair};
 use super::{CookieError, CookieOptions, Page, Result, SameSite, MAX_NAME_VALUE_BYTES};
 use crate::clock::Millis;
@@ -101,12 +101,26 @@ pub trait CookieJar {
         self.set_with(name, "", &options.removal())
     }
 
-    /// Removes every cookie this page can see, whatever path and domain it was set on
-    /// (each one the page can see is tried), and reports one that survived.
+    /// Removes every cookie named `name` that this page can see, whatever path and
+    /// domain it was set on (each one the page can see is tried): what a "Delete" button
+    /// next to a cookie means.
+    fn remove_everywhere(&self, name: &str) -> Result<()> {
+        self.remove_matching(&|candidate| candidate == name)
+    }
+
+    /// Removes every cookie this page can see, and reports one that survived.
     fn remove_all(&self) -> Result<()> {
+        self.remove_matching(&|_| true)
+    }
+
+    #[doc(hidden)]
+    fn remove_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Result<()> {
         let page = self.page()?;
         let raw = self.raw()?;
         for (name, value) in parse_raw(&raw) {
+            if !wanted(&decode(name)) {
+                continue;
+            }
             // The raw name, not a re-encoding of the decoded one: another script may
             // have written it with an encoding of its own.
             let pair = if name.is_empty() {
@@ -121,7 +135,7 @@ pub trait CookieJar {
                 }
             }
         }
-        match parse(&self.raw()?).into_iter().next() {
+        match parse(&self.raw()?).into_iter().find(|c| wanted(&c.name)) {
             Some(left) => Err(CookieError::StillPresent { name: left.name }),
             None => Ok(()),
         }

@@ -13,7 +13,10 @@ type HmacSha256 = Hmac<Sha256>;
 pub fn sign(value: &str, secret: &[u8]) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(value.as_bytes());
-    format!("s:{value}.{}", STANDARD_NO_PAD.encode(mac.finalize().into_bytes()))
+    format!(
+        "s:{value}.{}",
+        STANDARD_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 /// The value inside a signed string, if the signature is the secret's. The comparison

@@ -1,0 +1,153 @@
+//! The client carries cookies both ways as a browser would, against the real mock server.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crumbs::client::{Client, Transport};
+use crumbs::clock::ManualClock;
+use crumbs::cookies::{CookieJar, MemoryJar, Page};
+use crumbs::server::http::{Request, Response};
+use crumbs::server::{
+    CryptoRandom, Lifetimes, MemoryStorage, MockServer, Strategy, SESSION_COOKIE, USER_COOKIE,
+};
+
+fn setup() -> (Client, Rc<MemoryJar>, Rc<RefCell<MockServer>>) {
+    let clock = Rc::new(ManualClock::at(1_800_000_000_000));
+    let jar = Rc::new(MemoryJar::new(
+        Page::new("127.0.0.1", "/", true),
+        clock.clone(),
+    ));
+    let server = MockServer::start(
+        Rc::new(MemoryStorage::default()),
+        clock,
+        Rc::new(CryptoRandom),
+        Lifetimes::default(),
+    )
+    .unwrap();
+    let server = Rc::new(RefCell::new(server));
+    let client = Client::new(server.clone(), jar.clone());
+    (client, jar, server)
+}
+
+fn login(remember: bool) -> Request {
+    Request::post(
+        "/api/login",
+        serde_json::json!({ "username": "alice", "password": "wonderland", "remember": remember })
+            .to_string(),
+    )
+}
+
+#[test]
+fn a_login_lands_the_session_cookie_in_the_jar_and_it_rides_along_after() {
+    let (client, jar, _) = setup();
+    let first = client.exchange(login(false));
+    assert_eq!(first.summary(), "POST /api/login → 200 OK");
+    assert!(
+        first.request.headers.get("Cookie").is_none(),
+        "nothing to send yet"
+    );
+    let value = jar
+        .get(SESSION_COOKIE)
+        .unwrap()
+        .expect("the cookie is in the jar");
+    assert!(value.starts_with("s:"), "{value}");
+    assert!(
+        first.notes.iter().any(|n| n.contains("HttpOnly")),
+        "the log says HttpOnly could not be honoured: {:?}",
+        first.notes
+    );
+    assert!(!jar.stored()[0].http_only);
+
+    let check = client.exchange(Request::get("/api/session"));
+    assert_eq!(check.summary(), "GET /api/session → 200 OK");
+    let sent = check.request.headers.get("Cookie").unwrap();
+    assert!(
+        sent.starts_with(&format!("{SESSION_COOKIE}=s%3A")),
+        "{sent}"
+    );
+}
+
+#[test]
+fn remember_me_stores_a_persistent_cookie() {
+    let (client, jar, _) = setup();
+    client.exchange(login(true));
+    assert!(jar.stored()[0].expires_at.is_some());
+    let (client, jar, _) = setup();
+    client.exchange(login(false));
+    assert_eq!(jar.stored()[0].expires_at, None, "a session cookie");
+}
+
+#[test]
+fn logout_deletes_the_cookie_and_says_so() {
+    let (client, jar, _) = setup();
+    jar.set("other", "kept").unwrap();
+    client.exchange(login(false));
+    let out = client.exchange(Request::post("/api/logout", ""));
+    assert_eq!(out.summary(), "POST /api/logout → 204 No Content");
+    assert_eq!(jar.get(SESSION_COOKIE).unwrap(), None);
+    assert_eq!(jar.get("other").unwrap().as_deref(), Some("kept"));
+    assert!(
+        out.notes.iter().any(|n| n.contains("deleted")),
+        "{:?}",
+        out.notes
+    );
+    assert_eq!(
+        client
+            .exchange(Request::get("/api/session"))
+            .response
+            .status,
+        401
+    );
+}
+
+#[test]
+fn a_tampered_cookie_is_cleared_by_the_401() {
+    let (client, jar, _) = setup();
+    client.exchange(login(false));
+    let value = jar.get(SESSION_COOKIE).unwrap().unwrap();
+    jar.set(SESSION_COOKIE, &format!("{value}x")).unwrap();
+    let check = client.exchange(Request::get("/api/session"));
+    assert_eq!(check.response.status, 401);
+    assert_eq!(jar.get(SESSION_COOKIE).unwrap(), None);
+}
+
+#[test]
+fn cookie_only_is_fooled_through_the_whole_round_trip() {
+    let (client, jar, server) = setup();
+    server
+        .borrow_mut()
+        .set_strategy(Strategy::CookieOnly)
+        .unwrap();
+    client.exchange(login(false));
+    assert_eq!(jar.get(USER_COOKIE).unwrap().as_deref(), Some("alice"));
+    jar.set(USER_COOKIE, "admin").unwrap();
+    let check = client.exchange(Request::get("/api/session"));
+    assert_eq!(check.response.status, 200);
+    assert!(check.response.body.contains("\"user\":\"admin\""));
+}
+
+/// A server whose cookie no browser would keep.
+struct Insecure;
+
+impl Transport for Insecure {
+    fn send(&self, _: &Request) -> Response {
+        Response::empty(200).with_header("Set-Cookie", "x=1; SameSite=None")
+    }
+}
+
+#[test]
+fn a_set_cookie_the_browser_refuses_is_noted() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let client = Client::new(Rc::new(Insecure), jar.clone());
+    let exchange = client.exchange(Request::get("/"));
+    assert!(
+        exchange
+            .notes
+            .iter()
+            .any(|n| n.contains("did not keep `x`")),
+        "{:?}",
+        exchange.notes
+    );
+    assert_eq!(jar.raw().unwrap(), "");
+}
