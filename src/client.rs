@@ -92,13 +92,24 @@ impl Client {
             return notes;
         };
         let name = cookie.name().to_owned();
+        let removal = cookie
+            .max_age()
+            .is_some_and(|age| age.is_zero() || age.is_negative());
+        let present = || {
+            self.jar.raw().is_ok_and(|raw| {
+                parse_raw(&raw)
+                    .into_iter()
+                    .any(|(n, v)| n == name && (removal || v == cookie.value()))
+            })
+        };
+        let was_there = removal && present();
         let attributes: Vec<&str> = set_cookie.split(';').collect();
         let kept: Vec<&str> = attributes
             .iter()
             .copied()
             .filter(|a| !a.trim().eq_ignore_ascii_case("HttpOnly"))
             .collect();
-        if kept.len() != attributes.len() {
+        if kept.len() != attributes.len() && !removal {
             notes.push(format!(
                 "`{name}` asks for HttpOnly: a real browser would hide it from page scripts, so \
                  JavaScript (and an attacker's injected script) could never read it. A script \
@@ -111,20 +122,14 @@ impl Client {
             notes.push(format!("`{name}` could not be stored: {error}"));
             return notes;
         }
-        let removal = cookie
-            .max_age()
-            .is_some_and(|age| age.is_zero() || age.is_negative());
-        let present = self.jar.raw().is_ok_and(|raw| {
-            parse_raw(&raw)
-                .into_iter()
-                .any(|(n, v)| n == name && (removal || v == cookie.value()))
-        });
-        match (removal, present) {
-            (true, false) => notes.push(format!("`{name}` was deleted from the jar (Max-Age=0).")),
+        match (removal, present()) {
+            (true, false) if was_there => {
+                notes.push(format!("`{name}` was deleted from the jar (Max-Age=0)."))
+            }
+            (true, false) | (false, true) => {}
             (true, true) => notes.push(format!(
                 "`{name}` should have been deleted but another `{name}` (set on another path or domain) is still in the jar."
             )),
-            (false, true) => {}
             (false, false) => notes.push(format!(
                 "The browser did not keep `{name}`: it refused the Set-Cookie (check its Secure, SameSite and Domain)."
             )),

@@ -3,5 +3,7 @@
 mod app;
 pub mod components;
 pub mod hooks;
+pub mod lab;
+pub mod state;
 
 pub use app::App;

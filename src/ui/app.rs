@@ -1,20 +1,81 @@
 use yew::prelude::*;
 
-use super::components::CookieTable;
+use super::components::{
+    CookieTable, ForgePanel, LoginForm, NetworkLog, SessionPanel, StoreSwitch, StrategySwitch,
+};
+use super::lab::{boot, LabContext};
+use super::state::{LabState, Purpose};
 
+/// The lab. Boots once per mount (a page load, or a remount in tests).
 #[component]
 pub fn App() -> Html {
-    html! {
-        <main class="app">
-            <header>
+    let booted = use_memo((), |_| boot());
+    match &*booted {
+        Ok((lab, state)) => html! { <Lab lab={lab.clone()} initial={state.clone()} /> },
+        Err(error) => html! {
+            <main class="app">
                 <h1>{ "Crumbs" }</h1>
-                <p class="lede">
-                    { "Every cookie this page can read through " }
-                    <code>{ "document.cookie" }</code>
-                    { ", decoded and kept current: set one in devtools or another tab and watch it appear." }
-                </p>
-            </header>
-            <CookieTable />
-        </main>
+                <p role="alert" class="error">{ format!("The lab could not start: {error}") }</p>
+            </main>
+        },
+    }
+}
+
+#[derive(Properties)]
+struct LabProps {
+    lab: std::rc::Rc<super::lab::Lab>,
+    initial: LabState,
+}
+
+impl PartialEq for LabProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.lab, &other.lab)
+    }
+}
+
+#[component]
+fn Lab(props: &LabProps) -> Html {
+    let state = {
+        let initial = props.initial.clone();
+        use_reducer(move || initial)
+    };
+    let ctx = LabContext {
+        lab: props.lab.clone(),
+        state: state.clone(),
+    };
+    {
+        let ctx = ctx.clone();
+        use_effect_with((), move |_| ctx.check_session(Purpose::Restore));
+    }
+    html! {
+        <ContextProvider<LabContext> context={ctx}>
+            <main class="app">
+                <header>
+                    <h1>{ "Crumbs" }</h1>
+                    <p class="lede">{ "How does a website remember you? Log in, reload, forge, log out — \
+                        and watch the cookie and the session that make it work." }</p>
+                </header>
+                if let Some(notice) = &state.notice {
+                    <p role="status" class="notice">{ notice }</p>
+                }
+                if let Some(error) = &state.settings_error {
+                    <p role="alert" class="error">{ error }</p>
+                }
+                <div class="grid">
+                    <SessionPanel />
+                    <LoginForm />
+                </div>
+                <section class="panel" aria-labelledby="server-heading">
+                    <h2 id="server-heading">{ "Mock server" }</h2>
+                    <div class="switches">
+                        <StrategySwitch />
+                        <StoreSwitch />
+                    </div>
+                </section>
+                <CookieTable />
+                <ForgePanel />
+                <NetworkLog />
+            </main>
+        </ContextProvider<LabContext>>
     }
 }

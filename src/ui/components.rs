@@ -1,5 +1,19 @@
 //! One component per file.
 
+mod cookie_editor;
 mod cookie_table;
+mod forge_panel;
+mod login_form;
+mod network_log;
+mod session_panel;
+mod store_switch;
+mod strategy_switch;
 
+pub use cookie_editor::CookieEditor;
 pub use cookie_table::CookieTable;
+pub use forge_panel::ForgePanel;
+pub use login_form::LoginForm;
+pub use network_log::NetworkLog;
+pub use session_panel::SessionPanel;
+pub use store_switch::StoreSwitch;
+pub use strategy_switch::StrategySwitch;

@@ -1,0 +1,100 @@
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::server::api::LoginRequest;
+use crate::server::http::Request;
+use crate::server::users::DEMO_ACCOUNTS;
+use crate::ui::lab::use_lab;
+use crate::ui::state::{LabAction, Purpose};
+
+/// The login form, with the demo accounts beside it.
+#[component]
+pub fn LoginForm() -> Html {
+    let ctx = use_lab();
+    let username = use_state(String::new);
+    let password = use_state(String::new);
+    let remember = use_state(|| false);
+    let pending = ctx.state.pending == Some(Purpose::Login);
+
+    let onsubmit = {
+        let (ctx, username, password, remember) = (
+            ctx.clone(),
+            username.clone(),
+            password.clone(),
+            remember.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let name = username.trim();
+            if name.is_empty() {
+                ctx.dispatch(LabAction::LoginInvalid(
+                    "Type a username: one of the demo accounts below.".to_owned(),
+                ));
+                return;
+            }
+            if password.is_empty() {
+                ctx.dispatch(LabAction::LoginInvalid("Type the password.".to_owned()));
+                return;
+            }
+            let body = LoginRequest {
+                username: name.to_owned(),
+                password: (*password).clone(),
+                remember: *remember,
+            };
+            let body = serde_json::to_string(&body).unwrap_or_default();
+            ctx.send(Purpose::Login, Request::post("/api/login", body));
+        })
+    };
+    let text = |state: UseStateHandle<String>| {
+        Callback::from(move |event: InputEvent| {
+            state.set(event.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_remember = {
+        let remember = remember.clone();
+        Callback::from(move |event: Event| {
+            remember.set(event.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+
+    html! {
+        <section class="panel" aria-labelledby="login-heading">
+            <h2 id="login-heading">{ "Log in" }</h2>
+            <p class="explain">
+                { "Logging in sends your name and password to the mock server. If they match, \
+                   its answer carries a " }<code>{ "Set-Cookie" }</code>
+                { " header, and from then on the browser sends that cookie back with every request: \
+                   that is how the server recognises you. Tick Remember me for a cookie with a \
+                   Max-Age that survives closing the browser; leave it for a session cookie that does not." }
+            </p>
+            <form {onsubmit}>
+                <label>{ "Username" }
+                    <input type="text" name="username" autocomplete="username"
+                        value={(*username).clone()} oninput={text(username.clone())} />
+                </label>
+                <label>{ "Password" }
+                    <input type="password" name="password" autocomplete="current-password"
+                        value={(*password).clone()} oninput={text(password.clone())} />
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="remember" checked={*remember} onchange={on_remember} />
+                    { "Remember me" }
+                </label>
+                <button type="submit" disabled={pending} aria-busy={pending.to_string()}>
+                    { if pending { "Logging in…" } else { "Log in" } }
+                </button>
+            </form>
+            if let Some(error) = &ctx.state.login_error {
+                <p role="alert" class="error">{ error }</p>
+            }
+            <p class="demo">{ "Demo accounts: " }
+                { for DEMO_ACCOUNTS.iter().enumerate().map(|(i, (name, password))| html! {
+                    <>
+                        if i > 0 { { ", " } }
+                        <code>{ *name }</code>{ " / " }<code>{ *password }</code>
+                    </>
+                }) }
+            </p>
+        </section>
+    }
+}

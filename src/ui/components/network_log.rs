@@ -1,0 +1,74 @@
+use yew::prelude::*;
+
+use crate::client::Exchange;
+use crate::ui::lab::use_lab;
+
+/// Every request the page made to the mock server, newest first.
+#[component]
+pub fn NetworkLog() -> Html {
+    let ctx = use_lab();
+    let log = &ctx.state.log;
+    html! {
+        <section class="panel" aria-labelledby="log-heading">
+            <h2 id="log-heading">{ "Network log" }</h2>
+            <p class="explain">{ "What went over the (simulated) wire. The Cookie request header is what the \
+                browser sent on its own; Set-Cookie is what the server asked it to store." }</p>
+            if log.is_empty() {
+                <p class="empty">{ "No requests yet." }</p>
+            } else {
+                <ol class="log" reversed=true>
+                    { for log.iter().rev().map(|exchange| entry(exchange)) }
+                </ol>
+            }
+        </section>
+    }
+}
+
+fn entry(exchange: &Exchange) -> Html {
+    let headers = |headers: &crate::server::http::Headers| -> Html {
+        headers
+            .iter()
+            .map(|(name, value)| html! { <div><code>{ format!("{name}: {value}") }</code></div> })
+            .collect()
+    };
+    let status_class = if exchange.response.status < 400 {
+        "ok"
+    } else {
+        "failed"
+    };
+    html! {
+        <li class="exchange">
+            <p class={classes!("summary", status_class)}><strong>{ exchange.summary() }</strong></p>
+            { for exchange.set_cookies().map(|line| html! {
+                <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>
+            }) }
+            { for exchange.notes.iter().map(|note| html! { <p class="note">{ note }</p> }) }
+            <details>
+                <summary>{ "Headers and body" }</summary>
+                <h3>{ "Request" }</h3>
+                { headers(&exchange.request.headers) }
+                if !exchange.request.body.is_empty() {
+                    <pre>{ redact(&exchange.request.body) }</pre>
+                }
+                <h3>{ "Response" }</h3>
+                { headers(&exchange.response.headers) }
+                if !exchange.response.body.is_empty() {
+                    <pre>{ &exchange.response.body }</pre>
+                }
+            </details>
+        </li>
+    }
+}
+
+/// The log shows that a password was sent, not the password.
+fn redact(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            if let Some(password) = value.get_mut("password") {
+                *password = serde_json::Value::String("••••••".to_owned());
+            }
+            value.to_string()
+        }
+        Err(_) => body.to_owned(),
+    }
+}

@@ -1,0 +1,116 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::clock::{Clock, Millis, SystemClock};
+use crate::server::http::Request;
+use crate::server::Strategy;
+use crate::ui::hooks::use_cookie;
+use crate::ui::lab::{login_cookie, use_lab};
+use crate::ui::state::{Purpose, SessionStatus};
+
+/// Who the server thinks you are, how long for, and how it knows.
+#[component]
+pub fn SessionPanel() -> Html {
+    let ctx = use_lab();
+    let state = &ctx.state;
+    let cookie_name = login_cookie(state.strategy);
+    let cookie = use_cookie(cookie_name);
+    let logout = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            ctx.send(Purpose::Logout, Request::post("/api/logout", ""))
+        })
+    };
+    let status = match &state.session {
+        SessionStatus::Checking => html! { <p class="status">{ "Checking with the server…" }</p> },
+        SessionStatus::LoggedIn {
+            user,
+            expires_at,
+            how,
+        } => html! {
+            <>
+                <p class="status logged-in">{ format!("Logged in as {user}") }</p>
+                <p class="how">{ how }</p>
+                if let Some(at) = expires_at { <Countdown expires_at={at} /> }
+                else { <p class="how">{ "The server keeps no session: the cookie is all it has." }</p> }
+                <button type="button" onclick={logout}
+                    disabled={state.pending == Some(Purpose::Logout)}>{ "Log out" }</button>
+            </>
+        },
+        SessionStatus::LoggedOut { why } => html! {
+            <>
+                <p class="status">{ "Not logged in" }</p>
+                if let Some(why) = why { <p class="why">{ why }</p> }
+            </>
+        },
+    };
+    let at_load = if state.cookie_at_load {
+        format!(
+            "The {cookie_name} cookie was already in the jar when this page loaded, so the browser \
+             sent it with GET /api/session and the server could answer who you are."
+        )
+    } else {
+        format!("No {cookie_name} cookie was in the jar when this page loaded.")
+    };
+    let explain = match state.strategy {
+        Strategy::ServerSession => "With server sessions the cookie holds only a signed, random session id; \
+            your name stays on the server. Reload the page: the cookie rides along and you stay logged in.",
+        Strategy::CookieOnly => "With cookie only, the cookie holds your name itself and the server believes it. \
+            Reload and you stay logged in, but so would anyone who writes a name into that cookie.",
+    };
+    html! {
+        <section class="panel" aria-labelledby="session-heading">
+            <h2 id="session-heading">{ "Session" }</h2>
+            <p class="page-load">{ format!("Page load #{}", state.page_load) }</p>
+            { status }
+            <p class="at-load">{ at_load }</p>
+            <p class="cookie-now">
+                { match cookie.value() {
+                    Some(_) => format!("The {cookie_name} cookie is in the jar now."),
+                    None => format!("There is no {cookie_name} cookie in the jar now."),
+                } }
+            </p>
+            <p class="explain">{ explain }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CountdownProps {
+    expires_at: Millis,
+}
+
+/// Time left on the server's session; when it runs out, the server is asked again.
+#[component]
+fn Countdown(props: &CountdownProps) -> Html {
+    let ctx = use_lab();
+    let now = use_state(|| SystemClock.now());
+    {
+        let now = now.clone();
+        let ctx = ctx.clone();
+        use_effect_with(props.expires_at, move |expires_at| {
+            let expires_at = *expires_at;
+            let asked = Rc::new(Cell::new(false));
+            let interval = Interval::new(250, move || {
+                let current = SystemClock.now();
+                now.set(current);
+                if current >= expires_at && !asked.replace(true) {
+                    ctx.check_session(Purpose::Check);
+                }
+            });
+            move || drop(interval)
+        });
+    }
+    let left = ((props.expires_at - *now).max(0) + 999) / 1000;
+    let text = if left >= 3600 {
+        format!("{}h {:02}m", left / 3600, left % 3600 / 60)
+    } else {
+        format!("{}:{:02}", left / 60, left % 60)
+    };
+    html! {
+        <p class="countdown">{ "The server forgets this session in " }<time>{ text }</time>{ "." }</p>
+    }
+}

@@ -1,0 +1,34 @@
+use yew::prelude::*;
+
+use crate::server::StoreKind;
+use crate::ui::lab::use_lab;
+use crate::ui::state::LabAction;
+
+/// Where the mock server keeps its sessions.
+#[component]
+pub fn StoreSwitch() -> Html {
+    let ctx = use_lab();
+    let choose = |store: StoreKind| {
+        let ctx = ctx.clone();
+        Callback::from(move |_: Event| {
+            let result = ctx.lab.server.borrow_mut().set_store(store);
+            match result {
+                Ok(()) => ctx.dispatch(LabAction::StoreChanged(store)),
+                Err(error) => ctx.dispatch(LabAction::SettingsFailed(error.to_string())),
+            }
+        })
+    };
+    let current = ctx.state.store;
+    html! {
+        <fieldset>
+            <legend>{ "Session store" }</legend>
+            <label><input type="radio" name="store" checked={current == StoreKind::Database}
+                onchange={choose(StoreKind::Database)} />{ "Database" }</label>
+            <label><input type="radio" name="store" checked={current == StoreKind::Memory}
+                onchange={choose(StoreKind::Memory)} />{ "Memory" }</label>
+            <p class="explain">{ "Database keeps sessions in localStorage, so they outlive a reload. \
+                Memory loses them at every reload, like a server restarted without a database: \
+                the cookie survives, but the session it points to is gone." }</p>
+        </fieldset>
+    }
+}

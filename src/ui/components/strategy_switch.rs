@@ -1,0 +1,37 @@
+use yew::prelude::*;
+
+use crate::server::Strategy;
+use crate::ui::lab::use_lab;
+use crate::ui::state::{LabAction, Purpose};
+
+/// How the mock server decides who you are.
+#[component]
+pub fn StrategySwitch() -> Html {
+    let ctx = use_lab();
+    let choose = |strategy: Strategy| {
+        let ctx = ctx.clone();
+        Callback::from(move |_: Event| {
+            let result = ctx.lab.server.borrow_mut().set_strategy(strategy);
+            match result {
+                Ok(()) => {
+                    ctx.dispatch(LabAction::StrategyChanged(strategy));
+                    ctx.check_session(Purpose::Check);
+                }
+                Err(error) => ctx.dispatch(LabAction::SettingsFailed(error.to_string())),
+            }
+        })
+    };
+    let current = ctx.state.strategy;
+    html! {
+        <fieldset>
+            <legend>{ "Strategy" }</legend>
+            <label><input type="radio" name="strategy" checked={current == Strategy::ServerSession}
+                onchange={choose(Strategy::ServerSession)} />{ "Server session" }</label>
+            <label><input type="radio" name="strategy" checked={current == Strategy::CookieOnly}
+                onchange={choose(Strategy::CookieOnly)} />{ "Cookie only" }</label>
+            <p class="explain">{ "Server session: the cookie carries a signed id, the server keeps who you are. \
+                Cookie only: the cookie carries your name and the server takes its word for it. \
+                Each strategy has its own cookie, so switching logs you out of the other." }</p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,192 @@
+//! Everything the lab runs on, made once per page load: the mock server, the client and
+//! the jar, and the state they start the page in.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use yew::prelude::*;
+
+use super::state::{LabAction, LabState, Purpose};
+use crate::client::{Client, DEFAULT_LATENCY};
+use crate::clock::SystemClock;
+use crate::cookies::{CookieJar, DocumentJar};
+use crate::server::http::Request;
+use crate::server::{
+    CryptoRandom, Lifetimes, LocalStorage, MemoryStorage, MockServer, Storage, Strategy,
+    SESSION_COOKIE, USER_COOKIE,
+};
+
+/// Where the page counts its loads; `sessionStorage` lives as long as the tab.
+pub const PAGE_LOADS_KEY: &str = "crumbs.page-loads";
+
+pub struct Lab {
+    pub server: Rc<RefCell<MockServer>>,
+    pub client: Client,
+    pub jar: Rc<DocumentJar>,
+}
+
+/// The name of the cookie that carries the login under `strategy`.
+pub fn login_cookie(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::ServerSession => SESSION_COOKIE,
+        Strategy::CookieOnly => USER_COOKIE,
+    }
+}
+
+/// Settings a URL can carry for demos and tests: `?latency=MS` (simulated network delay)
+/// and `?ttl=SECONDS` (how long sessions last, remembered or not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UrlSettings {
+    pub latency: Duration,
+    pub lifetimes: Lifetimes,
+}
+
+impl UrlSettings {
+    pub fn parse(query: &str) -> Self {
+        let mut settings = Self {
+            latency: DEFAULT_LATENCY,
+            lifetimes: Lifetimes::default(),
+        };
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let Ok(number) = value.parse::<u32>() else {
+                continue;
+            };
+            match key {
+                "latency" => {
+                    settings.latency = Duration::from_millis(u64::from(number.min(10_000)))
+                }
+                "ttl" if number > 0 => {
+                    let millis = i64::from(number) * 1000;
+                    settings.lifetimes = Lifetimes {
+                        session_ms: millis,
+                        remembered_ms: millis,
+                    };
+                }
+                _ => {}
+            }
+        }
+        settings
+    }
+}
+
+/// Starts the lab: counts this page load, starts the mock server on `localStorage` and
+/// notes whether the login cookie was already in the jar.
+pub fn boot() -> Result<(Rc<Lab>, LabState), String> {
+    let window = web_sys::window().ok_or("this page has no window")?;
+    let query = window.location().search().unwrap_or_default();
+    let settings = UrlSettings::parse(&query);
+    let page_load = count_page_load(&window);
+
+    let (storage, storage_notice): (Rc<dyn Storage>, _) = match LocalStorage::new() {
+        Some(storage) => (Rc::new(storage), None),
+        None => (
+            Rc::new(MemoryStorage::default()),
+            Some("This browser refuses localStorage here, so the Database store forgets everything at reload, like Memory.".to_owned()),
+        ),
+    };
+    let server = MockServer::start(
+        storage,
+        Rc::new(SystemClock),
+        Rc::new(CryptoRandom),
+        settings.lifetimes,
+    )
+    .map_err(|error| error.to_string())?;
+    let jar = Rc::new(DocumentJar::new().map_err(|error| error.to_string())?);
+    let cookie_at_load = jar
+        .get(login_cookie(server.strategy()))
+        .ok()
+        .flatten()
+        .is_some();
+    let notice = server.notice().map(str::to_owned).or(storage_notice);
+    let state = LabState::new(page_load, cookie_at_load, server.strategy(), server.store())
+        .with_notice(notice);
+    let server = Rc::new(RefCell::new(server));
+    let client = Client::new(server.clone(), jar.clone()).with_latency(settings.latency);
+    Ok((
+        Rc::new(Lab {
+            server,
+            client,
+            jar,
+        }),
+        state,
+    ))
+}
+
+fn count_page_load(window: &web_sys::Window) -> u32 {
+    let Some(storage) = window.session_storage().ok().flatten() else {
+        return 1;
+    };
+    let previous = storage
+        .get_item(PAGE_LOADS_KEY)
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    let now = previous.saturating_add(1);
+    let _ = storage.set_item(PAGE_LOADS_KEY, &now.to_string());
+    now
+}
+
+/// What components reach the lab through.
+#[derive(Clone)]
+pub struct LabContext {
+    pub lab: Rc<Lab>,
+    pub state: UseReducerHandle<LabState>,
+}
+
+impl PartialEq for LabContext {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.lab, &other.lab) && self.state == other.state
+    }
+}
+
+impl LabContext {
+    /// Sends `request` through the client; the answer lands in the state as `purpose`.
+    pub fn send(&self, purpose: Purpose, request: Request) {
+        let lab = self.lab.clone();
+        let dispatcher = self.state.dispatcher();
+        dispatcher.dispatch(LabAction::Sending(purpose));
+        yew::platform::spawn_local(async move {
+            let exchange = lab.client.send(request).await;
+            dispatcher.dispatch(LabAction::Answered(purpose, Rc::new(exchange)));
+        });
+    }
+
+    pub fn check_session(&self, purpose: Purpose) {
+        self.send(purpose, Request::get("/api/session"));
+    }
+
+    pub fn dispatch(&self, action: LabAction) {
+        self.state.dispatch(action);
+    }
+}
+
+#[hook]
+pub fn use_lab() -> LabContext {
+    use_context::<LabContext>().expect("lab components are rendered inside the App")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_settings_table() {
+        let default = UrlSettings::parse("");
+        assert_eq!(default.latency, DEFAULT_LATENCY);
+        assert_eq!(default.lifetimes, Lifetimes::default());
+        let set = UrlSettings::parse("?latency=0&ttl=5");
+        assert_eq!(set.latency, Duration::ZERO);
+        assert_eq!(set.lifetimes.session_ms, 5000);
+        assert_eq!(set.lifetimes.remembered_ms, 5000);
+        for junk in ["?latency=-1", "?ttl=abc", "?ttl=0", "?latency", "?=&&"] {
+            assert_eq!(UrlSettings::parse(junk), default, "{junk}");
+        }
+        assert_eq!(
+            UrlSettings::parse("?latency=999999").latency,
+            Duration::from_secs(10)
+        );
+    }
+}

@@ -1,0 +1,437 @@
+//! The lab's state as one reducer, so every rule about what the page shows is tested
+//! without a DOM.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::client::Exchange;
+use crate::clock::Millis;
+use crate::server::api::{ErrorBody, Reason, SessionBody};
+use crate::server::{StoreKind, Strategy};
+
+/// Why a request was sent, which decides what its answer changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// The check at page load: is the browser still logged in?
+    Restore,
+    /// A check later on (after a switch, or when the countdown ends).
+    Check,
+    Login,
+    Logout,
+    /// A check right after the cookie was forged.
+    Forge,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionStatus {
+    Checking,
+    LoggedIn {
+        user: String,
+        /// `None` when the server keeps no session (cookie only).
+        expires_at: Option<Millis>,
+        how: String,
+    },
+    LoggedOut {
+        why: Option<String>,
+    },
+}
+
+/// The outcome of a forgery, for the page to explain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForgeReport {
+    pub strategy: Strategy,
+    pub forged: String,
+    pub accepted: bool,
+    pub outcome: String,
+}
+
+impl ForgeReport {
+    /// One paragraph on why it turned out this way.
+    pub fn why(&self) -> &'static str {
+        match (self.strategy, self.accepted) {
+            (Strategy::CookieOnly, true) => {
+                "The server believed the cookie. A cookie is only text that the browser keeps \
+                 and sends back, and anyone can rewrite it in devtools. This server stored the \
+                 user name in it with nothing to check it against, so whoever edits the cookie \
+                 becomes whoever they write. That is why real servers never trust a cookie that \
+                 says who you are."
+            }
+            (Strategy::CookieOnly, false) => {
+                "The server found no user cookie to believe. Log in first, then forge: with the \
+                 cookie-only strategy any name you write into the cookie will be believed."
+            }
+            (Strategy::ServerSession, false) => {
+                "The server refused the cookie. It holds only a session id followed by an \
+                 HMAC-SHA256 signature made with a secret that never leaves the server. \
+                 Changing even one character breaks the signature, and without the secret \
+                 nobody can compute a new one, so the server rejected the cookie and told the \
+                 browser to delete it."
+            }
+            (Strategy::ServerSession, true) => {
+                "The server accepted the cookie: the forgery left the signed id as it was. A \
+                 valid cookie can only come from the server itself."
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabState {
+    pub page_load: u32,
+    /// Whether the session cookie was already in the jar when this page loaded.
+    pub cookie_at_load: bool,
+    pub session: SessionStatus,
+    pub pending: Option<Purpose>,
+    pub login_error: Option<String>,
+    /// Newest last.
+    pub log: Vec<Rc<Exchange>>,
+    pub strategy: Strategy,
+    pub store: StoreKind,
+    pub forge: Option<ForgeReport>,
+    /// How the mock server started, when that needs saying (recovered storage).
+    pub notice: Option<String>,
+    pub settings_error: Option<String>,
+}
+
+impl LabState {
+    pub fn new(page_load: u32, cookie_at_load: bool, strategy: Strategy, store: StoreKind) -> Self {
+        Self {
+            page_load,
+            cookie_at_load,
+            session: SessionStatus::Checking,
+            pending: None,
+            login_error: None,
+            log: Vec::new(),
+            strategy,
+            store,
+            forge: None,
+            notice: None,
+            settings_error: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
+    }
+
+    pub fn logged_in_user(&self) -> Option<&str> {
+        match &self.session {
+            SessionStatus::LoggedIn { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+}
+
+pub enum LabAction {
+    Sending(Purpose),
+    Answered(Purpose, Rc<Exchange>),
+    /// The form was not sent: what to fix.
+    LoginInvalid(String),
+    Forged(String),
+    StrategyChanged(Strategy),
+    StoreChanged(StoreKind),
+    SettingsFailed(String),
+}
+
+enum Answer {
+    Session(SessionBody),
+    LoggedOut,
+    Failed(ErrorBody),
+}
+
+fn read_answer(exchange: &Exchange) -> Answer {
+    let response = &exchange.response;
+    match response.status {
+        200 => match serde_json::from_str::<SessionBody>(&response.body) {
+            Ok(body) => Answer::Session(body),
+            Err(error) => Answer::Failed(ErrorBody {
+                reason: Reason::Internal,
+                error: format!("the server's answer could not be read: {error}"),
+            }),
+        },
+        204 => Answer::LoggedOut,
+        status => Answer::Failed(serde_json::from_str(&response.body).unwrap_or(ErrorBody {
+            reason: Reason::Internal,
+            error: format!("the server answered {status} without saying why"),
+        })),
+    }
+}
+
+impl Reducible for LabState {
+    type Action = LabAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            LabAction::Sending(purpose) => {
+                state.pending = Some(purpose);
+                if purpose == Purpose::Login {
+                    state.login_error = None;
+                }
+            }
+            LabAction::LoginInvalid(why) => state.login_error = Some(why),
+            LabAction::Forged(value) => {
+                state.forge = Some(ForgeReport {
+                    strategy: state.strategy,
+                    forged: value,
+                    accepted: false,
+                    outcome: "Asking the server…".to_owned(),
+                })
+            }
+            LabAction::StrategyChanged(strategy) => {
+                state.strategy = strategy;
+                state.forge = None;
+                state.settings_error = None;
+            }
+            LabAction::StoreChanged(store) => {
+                state.store = store;
+                state.settings_error = None;
+            }
+            LabAction::SettingsFailed(why) => state.settings_error = Some(why),
+            LabAction::Answered(purpose, exchange) => {
+                if state.pending == Some(purpose) {
+                    state.pending = None;
+                }
+                let answer = read_answer(&exchange);
+                state.log.push(exchange);
+                apply_answer(&mut state, purpose, answer);
+            }
+        }
+        Rc::new(state)
+    }
+}
+
+fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
+    match (purpose, answer) {
+        (Purpose::Login, Answer::Session(body)) => {
+            state.login_error = None;
+            state.forge = None;
+            state.session = logged_in(body);
+        }
+        (Purpose::Login, Answer::Failed(error)) => {
+            state.login_error = Some(capitalize(&error.error))
+        }
+        (Purpose::Logout, _) => {
+            state.forge = None;
+            state.session = SessionStatus::LoggedOut {
+                why: Some(
+                    "You logged out: the server ended the session and its Set-Cookie deleted the cookie."
+                        .to_owned(),
+                ),
+            }
+        }
+        (Purpose::Forge, answer) => {
+            let (accepted, outcome) = match &answer {
+                Answer::Session(body) => (
+                    true,
+                    format!("Accepted: the server says you are {}.", body.user),
+                ),
+                Answer::Failed(error) => (false, format!("Rejected: {}.", error.error)),
+                Answer::LoggedOut => (false, "Rejected.".to_owned()),
+            };
+            if let Some(report) = state.forge.as_mut() {
+                report.accepted = accepted;
+                report.outcome = outcome;
+            }
+            state.session = status_from(answer);
+        }
+        (Purpose::Restore | Purpose::Check, answer) => state.session = status_from(answer),
+        (_, Answer::LoggedOut) => {}
+    }
+}
+
+fn status_from(answer: Answer) -> SessionStatus {
+    match answer {
+        Answer::Session(body) => logged_in(body),
+        Answer::Failed(error) => SessionStatus::LoggedOut {
+            why: match error.reason {
+                Reason::MissingCookie => None,
+                _ => Some(capitalize(&error.error)),
+            },
+        },
+        Answer::LoggedOut => SessionStatus::LoggedOut { why: None },
+    }
+}
+
+fn logged_in(body: SessionBody) -> SessionStatus {
+    SessionStatus::LoggedIn {
+        user: body.user,
+        expires_at: body.expires_at,
+        how: capitalize(&body.how),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::http::{Request, Response};
+
+    fn exchange(status: u16, body: &str) -> Rc<Exchange> {
+        Rc::new(Exchange {
+            request: Request::get("/api/session"),
+            response: Response {
+                status,
+                headers: Default::default(),
+                body: body.to_owned(),
+            },
+            notes: Vec::new(),
+        })
+    }
+
+    fn ok(user: &str) -> Rc<Exchange> {
+        exchange(
+            200,
+            &format!(r#"{{"user":"{user}","expires_at":1000,"how":"the cookie matched"}}"#),
+        )
+    }
+
+    fn err(status: u16, reason: &str, error: &str) -> Rc<Exchange> {
+        exchange(
+            status,
+            &format!(r#"{{"reason":"{reason}","error":"{error}"}}"#),
+        )
+    }
+
+    fn start() -> Rc<LabState> {
+        Rc::new(LabState::new(
+            1,
+            false,
+            Strategy::ServerSession,
+            StoreKind::Database,
+        ))
+    }
+
+    #[test]
+    fn restore_logs_in_or_out_and_logs_the_exchange() {
+        let state = start().reduce(LabAction::Sending(Purpose::Restore));
+        assert_eq!(state.pending, Some(Purpose::Restore));
+        let state = state.reduce(LabAction::Answered(Purpose::Restore, ok("alice")));
+        assert_eq!(state.logged_in_user(), Some("alice"));
+        assert_eq!(state.pending, None);
+        assert_eq!(state.log.len(), 1);
+
+        let state = start().reduce(LabAction::Answered(
+            Purpose::Restore,
+            err(401, "missing_cookie", "no cookie"),
+        ));
+        assert_eq!(
+            state.session,
+            SessionStatus::LoggedOut { why: None },
+            "nothing to explain"
+        );
+        let state = start().reduce(LabAction::Answered(
+            Purpose::Restore,
+            err(401, "unknown_session", "the server restarted"),
+        ));
+        assert_eq!(
+            state.session,
+            SessionStatus::LoggedOut {
+                why: Some("The server restarted".into())
+            }
+        );
+    }
+
+    #[test]
+    fn a_failed_login_shows_the_error_and_keeps_the_session() {
+        let state = start()
+            .reduce(LabAction::Answered(Purpose::Restore, ok("bob")))
+            .reduce(LabAction::Sending(Purpose::Login))
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                err(401, "bad_credentials", "unknown user or wrong password"),
+            ));
+        assert_eq!(
+            state.login_error.as_deref(),
+            Some("Unknown user or wrong password")
+        );
+        assert_eq!(state.logged_in_user(), Some("bob"));
+        let state = state.reduce(LabAction::Sending(Purpose::Login));
+        assert_eq!(
+            state.login_error, None,
+            "a new attempt clears the old error"
+        );
+    }
+
+    #[test]
+    fn invalid_input_is_an_error_without_a_request() {
+        let state = start().reduce(LabAction::LoginInvalid("Type a username".into()));
+        assert_eq!(state.login_error.as_deref(), Some("Type a username"));
+        assert!(state.log.is_empty());
+    }
+
+    #[test]
+    fn logout_logs_out_with_a_reason() {
+        let state = start()
+            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+        assert!(matches!(
+            state.session,
+            SessionStatus::LoggedOut { why: Some(_) }
+        ));
+    }
+
+    #[test]
+    fn forgery_reports_say_what_happened_and_why() {
+        let state = start()
+            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Forged("s:abc.forged".into()))
+            .reduce(LabAction::Answered(
+                Purpose::Forge,
+                err(401, "tampered", "the signature does not match"),
+            ));
+        let report = state.forge.clone().unwrap();
+        assert!(!report.accepted);
+        assert!(report.outcome.starts_with("Rejected"));
+        assert!(report.why().contains("signature"));
+        assert!(matches!(state.session, SessionStatus::LoggedOut { .. }));
+
+        let state = Rc::new(LabState::new(
+            1,
+            false,
+            Strategy::CookieOnly,
+            StoreKind::Database,
+        ))
+        .reduce(LabAction::Forged("admin".into()))
+        .reduce(LabAction::Answered(Purpose::Forge, ok("admin")));
+        let report = state.forge.clone().unwrap();
+        assert!(report.accepted);
+        assert!(report.why().contains("believed"));
+        assert_eq!(state.logged_in_user(), Some("admin"));
+    }
+
+    #[test]
+    fn an_unreadable_answer_is_an_error_not_a_panic() {
+        let state = start().reduce(LabAction::Answered(
+            Purpose::Restore,
+            exchange(200, "<html>"),
+        ));
+        assert!(matches!(
+            &state.session,
+            SessionStatus::LoggedOut { why: Some(why) } if why.contains("could not be read")
+        ));
+        let state = start().reduce(LabAction::Answered(Purpose::Login, exchange(502, "")));
+        assert_eq!(
+            state.login_error.as_deref(),
+            Some("The server answered 502 without saying why")
+        );
+    }
+
+    #[test]
+    fn switching_strategy_clears_the_forge_report() {
+        let state = start()
+            .reduce(LabAction::Forged("x".into()))
+            .reduce(LabAction::StrategyChanged(Strategy::CookieOnly));
+        assert_eq!(state.forge, None);
+        assert_eq!(state.strategy, Strategy::CookieOnly);
+    }
+}

@@ -1,0 +1,304 @@
+//! The lab in headless Chromium: mounted in a fresh `<div>`, driven by typing and
+//! clicking, against the real `document.cookie` and `localStorage`.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use crumbs::cookies::{CookieJar, DocumentJar};
+use crumbs::server::{QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY};
+use crumbs::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, InputEvent, InputEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Page {
+    root: Element,
+    app: Option<yew::AppHandle<App>>,
+}
+
+impl Page {
+    /// Mounts the app as a page load would.
+    async fn open() -> Self {
+        let document = gloo::utils::document();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let app = yew::Renderer::<App>::with_root(root.clone()).render();
+        yew::scheduler::flush().await;
+        Self {
+            root,
+            app: Some(app),
+        }
+    }
+
+    /// Unmounts and mounts again: a reload, as far as the app can tell.
+    async fn reload(mut self) -> Self {
+        self.close();
+        Self::open().await
+    }
+
+    fn close(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+
+    fn text(&self) -> String {
+        self.root.text_content().unwrap_or_default()
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).unwrap()
+    }
+
+    /// The input inside the `<label>` whose text is `label`.
+    fn field(&self, label: &str) -> HtmlInputElement {
+        let labels = self.root.query_selector_all("label").unwrap();
+        for i in 0..labels.length() {
+            let label_element: Element = labels.item(i).unwrap().unchecked_into();
+            if label_element.text_content().unwrap_or_default().trim() == label {
+                return label_element
+                    .query_selector("input")
+                    .unwrap()
+                    .unwrap()
+                    .unchecked_into();
+            }
+        }
+        panic!("no field labelled {label:?}");
+    }
+
+    async fn type_into(&self, label: &str, text: &str) {
+        let input = self.field(label);
+        input.set_value(text);
+        let init = InputEventInit::new();
+        init.set_bubbles(true);
+        input
+            .dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
+        yew::scheduler::flush().await;
+    }
+
+    async fn click(&self, name: &str) {
+        let buttons = self.root.query_selector_all("button").unwrap();
+        for i in 0..buttons.length() {
+            let button: HtmlElement = buttons.item(i).unwrap().unchecked_into();
+            if button.text_content().unwrap_or_default().trim() == name {
+                button.click();
+                yew::scheduler::flush().await;
+                return;
+            }
+        }
+        panic!("no button named {name:?} in: {}", self.text());
+    }
+
+    /// Waits until the page shows `text` (the simulated network takes ~150 ms).
+    async fn wait_for(&self, text: &str) {
+        let started = js_sys::Date::now();
+        loop {
+            yew::scheduler::flush().await;
+            if self.text().contains(text) {
+                return;
+            }
+            assert!(
+                js_sys::Date::now() - started < 5_000.0,
+                "{text:?} never showed; the page says: {}",
+                self.text()
+            );
+            gloo_timers::future::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn log_in(&self, username: &str, password: &str) {
+        self.type_into("Username", username).await;
+        self.type_into("Password", password).await;
+        self.click("Log in").await;
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn fresh_browser() {
+    DocumentJar::new().unwrap().remove_all().unwrap();
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    window.session_storage().unwrap().unwrap().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn log_in_reload_and_stay_logged_in() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    assert!(page.text().contains("Page load #1"));
+    assert!(page
+        .text()
+        .contains("No crumbs.sid cookie was in the jar when this page loaded"));
+
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    assert!(page.text().contains("POST /api/login → 200 OK"));
+    assert!(page.text().contains("Set-Cookie: crumbs.sid=s%3A"));
+    assert!(
+        page.text().contains("asks for HttpOnly"),
+        "the log explains HttpOnly"
+    );
+    let cookie = DocumentJar::new().unwrap().get(SESSION_COOKIE).unwrap();
+    assert!(
+        cookie.is_some_and(|v| v.starts_with("s:")),
+        "in the real document.cookie"
+    );
+
+    let page = page.reload().await;
+    page.wait_for("Logged in as alice").await;
+    assert!(page.text().contains("Page load #2"));
+    assert!(page
+        .text()
+        .contains("was already in the jar when this page loaded"));
+    assert!(page.text().contains("GET /api/session → 200 OK"));
+
+    page.click("Log out").await;
+    page.wait_for("Not logged in").await;
+    assert_eq!(
+        DocumentJar::new().unwrap().get(SESSION_COOKIE).unwrap(),
+        None
+    );
+    let page = page.reload().await;
+    page.wait_for("Not logged in").await;
+    assert!(page.text().contains("Page load #3"));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_and_an_empty_name_are_clear_errors() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in("", "whatever").await;
+    let alert = page
+        .find("[role=alert]")
+        .expect("an alert")
+        .text_content()
+        .unwrap();
+    assert!(alert.contains("Type a username"), "{alert}");
+    page.log_in("alice", "guess").await;
+    page.wait_for("Unknown user or wrong password").await;
+    assert!(page.text().contains("Not logged in"));
+}
+
+#[wasm_bindgen_test]
+async fn a_forged_session_cookie_is_rejected_and_explained() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in("bob", "builder").await;
+    page.wait_for("Logged in as bob").await;
+    page.click("Forge").await;
+    page.wait_for("Rejected").await;
+    assert!(page.text().contains("signature does not match"));
+    assert!(
+        page.text().contains("without the secret"),
+        "the why paragraph"
+    );
+    assert!(page.text().contains("Not logged in"));
+    assert_eq!(
+        DocumentJar::new().unwrap().get(SESSION_COOKIE).unwrap(),
+        None,
+        "the server's 401 cleared the forged cookie"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cookie_only_is_fooled_by_a_forged_user() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.field("Cookie only").click();
+    yew::scheduler::flush().await;
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    page.click("Forge").await;
+    page.wait_for("Logged in as admin").await;
+    assert!(page.text().contains("Accepted"));
+    assert!(page.text().contains("The server believed the cookie"));
+}
+
+#[wasm_bindgen_test]
+async fn corrupted_server_storage_is_set_aside_with_a_notice() {
+    fresh_browser();
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage
+        .set_item(STORAGE_KEY, "{definitely not the server's")
+        .unwrap();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    let notice = page
+        .find("[role=status].notice")
+        .expect("a notice")
+        .text_content()
+        .unwrap();
+    assert!(notice.contains(QUARANTINE_KEY), "{notice}");
+    assert_eq!(
+        storage.get_item(QUARANTINE_KEY).unwrap().as_deref(),
+        Some("{definitely not the server's")
+    );
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_memory_store_loses_the_session_at_reload_but_not_the_cookie() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.field("Memory").click();
+    yew::scheduler::flush().await;
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    let page = page.reload().await;
+    page.wait_for("Not logged in").await;
+    assert!(
+        page.text().contains("keeps sessions in memory"),
+        "{}",
+        page.text()
+    );
+    assert!(page
+        .text()
+        .contains("was already in the jar when this page loaded"));
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_refuses_bad_input_and_keeps_everything_else() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    page.type_into("Cookie name", "theme").await;
+    page.type_into("Cookie value", "dark").await;
+    page.click("Set cookie").await;
+    page.wait_for("Set `theme`.").await;
+
+    page.type_into("Cookie name", "big").await;
+    page.type_into("Cookie value", &"x".repeat(5000)).await;
+    page.click("Set cookie").await;
+    page.wait_for("browsers keep at most 4096").await;
+
+    page.type_into("Cookie value", "v").await;
+    page.type_into("Path", "/; Domain=evil.example").await;
+    page.click("Set cookie").await;
+    page.wait_for("attribute injection").await;
+
+    let jar = DocumentJar::new().unwrap();
+    assert_eq!(jar.get("theme").unwrap().as_deref(), Some("dark"));
+    assert_eq!(jar.get("big").unwrap(), None);
+    assert!(
+        jar.get(SESSION_COOKIE).unwrap().is_some(),
+        "the session cookie is intact"
+    );
+    assert!(page.text().contains("Logged in as alice"));
+}
