@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: setup serve build test test-host test-browser lint
+.PHONY: setup serve build test test-host test-browser test-e2e lint
 
 setup:
 	@bash scripts/setup.sh
@@ -15,11 +15,11 @@ serve: setup
 build: setup
 	trunk build --release
 
-test: setup lint test-host test-browser
+test: setup lint test-host test-browser test-e2e
 
 lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-host:
@@ -28,3 +28,7 @@ test-host:
 # Every file in tests/ that targets wasm32 runs in headless Chromium.
 test-browser:
 	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install -- --test '*'
+
+# The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
+test-e2e: build
+	cargo test --features e2e --test e2e -- --test-threads=1

@@ -27,6 +27,15 @@ pub fn CookieEditor() -> Html {
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if let Some(bad) = name.chars().find(|c| is_separator(*c)) {
+                outcome.set(Some(Err(format!(
+                    "A cookie name cannot contain {}: servers read `;` and `,` as the end of a cookie, \
+                     `=` as the start of its value, and the other separators (RFC 6265 §4.1.1) break \
+                     parsers. Use letters, digits and - _ . ! ~ * ' only.",
+                    describe(bad)
+                ))));
+                return;
+            }
             let mut options = CookieOptions::new().path(path.trim());
             options = match same_site.as_str() {
                 "Strict" => options.same_site(SameSite::Strict),
@@ -103,4 +112,37 @@ fn capitalized(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// Characters RFC 6265 §4.1.1 (a `token`, RFC 2616 §2.2) keeps out of cookie names. The
+/// cookie layer would encode them, but a server reading the raw header would not decode
+/// them, so the editor refuses them and says why.
+fn is_separator(c: char) -> bool {
+    c.is_control() || c.is_whitespace() || "()<>@,;:\\\"/[]?={}".contains(c)
+}
+
+fn describe(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_control() || c.is_whitespace() => format!("the character U+{:04X}", c as u32),
+        c => format!("`{c}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_separator;
+
+    #[test]
+    fn separator_table() {
+        for c in [
+            '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=', '{', '}',
+            ' ', '\t', '\n',
+        ] {
+            assert!(is_separator(c), "{c:?}");
+        }
+        for c in ['a', 'Z', '0', '-', '_', '.', '!', '~', '*', '\'', 'é'] {
+            assert!(!is_separator(c), "{c:?}");
+        }
+    }
 }
