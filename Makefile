@@ -25,9 +25,9 @@ lint:
 test-host:
 	cargo test
 
-# Every file in tests/ that targets wasm32 runs in headless Chromium.
+# Every tests/browser_*.rs runs in headless Chromium.
 test-browser:
-	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install -- --test '*'
+	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install -- --test 'browser_*'
 
 # The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
 test-e2e: build
