@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: setup serve build test test-host test-browser test-e2e lint
+.PHONY: setup serve build test test-host test-browser test-e2e lint bench screenshot
 
 setup:
 	@bash scripts/setup.sh
@@ -32,3 +32,14 @@ test-browser:
 # The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
 test-e2e: build
 	cargo test --features e2e --test e2e -- --test-threads=1
+
+# Figures beside their baselines, from one run: sizes, first render, cookie reads, a login.
+bench: build
+	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
+	cd bench/minimal && trunk build --release
+	cd bench/reads && trunk build --release
+	cargo run -q -p crumbs-tools -- bench
+
+# The README's picture of the lab, from the release build.
+screenshot: build
+	cargo run -q -p crumbs-tools -- screenshot docs/lab.png

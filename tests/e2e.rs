@@ -6,184 +6,18 @@
 //! Chromium's log (console messages included) are saved under `target/e2e/<scenario>/`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use cookie::SameSite;
+use crumbs_tools::{Browser, StaticServer};
 use fantoccini::cookies::Cookie;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WAIT: Duration = Duration::from_secs(10);
-
-// ---------------------------------------------------------------- static file server
-
-/// Serves `dist/` on 127.0.0.1 with a free port until dropped.
-struct StaticServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
-}
-
-impl StaticServer {
-    fn start(root: PathBuf) -> Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = stop.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(stream) = stream {
-                    let root = root.clone();
-                    std::thread::spawn(move || {
-                        let _ = serve(stream, &root);
-                    });
-                }
-            }
-        });
-        Ok(Self { port, stop })
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://localhost:{}{path}", self.port)
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
-}
-
-fn serve(stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header == "\r\n" {
-            break;
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target
-        .split('?')
-        .next()
-        .unwrap_or("/")
-        .trim_start_matches('/');
-    let file = if path.is_empty() || path.contains("..") {
-        root.join("index.html")
-    } else {
-        root.join(path)
-    };
-    let (status, body, kind) = match std::fs::read(&file) {
-        Ok(body) => ("200 OK", body, content_type(&file)),
-        Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        _ => "application/octet-stream",
-    }
-}
-
-// ---------------------------------------------------------------- browser
-
-/// chromedriver and one Chromium on a profile directory; both end when dropped.
-struct Browser {
-    client: Option<Client>,
-    driver: Child,
-}
-
-impl Browser {
-    async fn start(profile: &Path) -> Result<Self> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| format!("starting {CHROMEDRIVER} (make setup installs it)"))?;
-        let mut browser = Self {
-            client: None,
-            driver,
-        };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            ensure!(
-                started.elapsed() < WAIT,
-                "chromedriver did not start listening"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", "--no-first-run",
-                    "--enable-logging", "--v=0", "--window-size=1200,1000",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
-        let capabilities = match capabilities {
-            serde_json::Value::Object(map) => map,
-            _ => unreachable!(),
-        };
-        let client = ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("opening a Chromium session")?;
-        browser.client = Some(client);
-        Ok(browser)
-    }
-
-    fn client(&self) -> &Client {
-        self.client.as_ref().expect("a live session")
-    }
-
-    /// Quits Chromium the way a person would, so it saves its cookies to the profile.
-    async fn quit(mut self) -> Result<()> {
-        if let Some(client) = self.client.take() {
-            client.close().await?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
 
 // ---------------------------------------------------------------- the page
 

@@ -1,0 +1,60 @@
+//! Exports for the benchmark page's JavaScript, so Crumbs pays the same call cost as the
+//! JavaScript it is compared with.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crumbs::client::Client;
+use crumbs::clock::SystemClock;
+use crumbs::cookies::{CookieJar, DocumentJar};
+use crumbs::server::http::Request;
+use crumbs::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    static JAR: Option<DocumentJar> = DocumentJar::new().ok();
+}
+
+/// Reads and decodes every cookie, as `Cookies.get()` does; returns how many.
+#[wasm_bindgen]
+pub fn crumbs_read_all() -> usize {
+    JAR.with(|jar| {
+        jar.as_ref()
+            .and_then(|jar| jar.get_all().ok())
+            .map_or(0, |cookies| cookies.len())
+    })
+}
+
+/// A mock server and client with no simulated latency, for timing one login.
+#[wasm_bindgen]
+pub struct LoginBench {
+    client: Client,
+}
+
+#[wasm_bindgen]
+impl LoginBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<LoginBench, JsError> {
+        let server = MockServer::start(
+            Rc::new(MemoryStorage::default()),
+            Rc::new(SystemClock),
+            Rc::new(CryptoRandom),
+            Lifetimes::default(),
+        )?;
+        let jar = DocumentJar::new()?;
+        let client = Client::new(Rc::new(RefCell::new(server)), Rc::new(jar))
+            .with_latency(std::time::Duration::ZERO);
+        Ok(LoginBench { client })
+    }
+
+    /// One `POST /api/login` round trip, cookie applied; returns the status.
+    pub fn login(&self) -> u16 {
+        let body = r#"{"username":"alice","password":"wonderland","remember":false}"#;
+        self.client
+            .exchange(Request::post("/api/login", body))
+            .response
+            .status
+    }
+}
+
+fn main() {}
