@@ -18,8 +18,8 @@ build: setup
 test: setup lint test-host test-browser test-e2e
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets --all-features -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-host:

@@ -33,7 +33,7 @@ pub fn SessionPanel() -> Html {
         } => html! {
             <>
                 <p class="status logged-in">{ format!("Logged in as {user}") }</p>
-                <p class="how">{ how }</p>
+                <p class="how">{ format!("{how}.") }</p>
                 if let Some(at) = expires_at { <Countdown expires_at={at} /> }
                 else { <p class="how">{ "The server keeps no session: the cookie is all it has." }</p> }
                 <button type="button" onclick={logout}
