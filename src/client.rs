@@ -10,7 +10,7 @@ use std::time::Duration;
 
 pub use exchange::Exchange;
 
-use crate::cookies::{parse_raw, CookieJar};
+use crate::cookies::{parse_raw, parse_set_cookie, CookieJar};
 use crate::server::http::{Request, Response};
 use crate::server::MockServer;
 
@@ -85,21 +85,19 @@ impl Client {
     /// differed from what the server asked for.
     fn apply(&self, set_cookie: &str) -> Vec<String> {
         let mut notes = Vec::new();
-        let Ok(cookie) = cookie::Cookie::parse(set_cookie) else {
+        let Some(cookie) = parse_set_cookie(set_cookie) else {
             notes.push(format!(
                 "Ignored a Set-Cookie the browser could not read: `{set_cookie}`"
             ));
             return notes;
         };
-        let name = cookie.name().to_owned();
-        let removal = cookie
-            .max_age()
-            .is_some_and(|age| age.is_zero() || age.is_negative());
+        let name = cookie.name.to_owned();
+        let removal = cookie.is_removal(self.jar.now());
         let present = || {
             self.jar.raw().is_ok_and(|raw| {
                 parse_raw(&raw)
                     .into_iter()
-                    .any(|(n, v)| n == name && (removal || v == cookie.value()))
+                    .any(|(n, v)| n == name && (removal || v == cookie.value))
             })
         };
         let was_there = removal && present();

@@ -7,6 +7,7 @@
 //! - [`CookieJar`] is the jar: [`DocumentJar`] in a browser, [`MemoryJar`] anywhere.
 //!   Writes are read back, so a cookie the browser silently dropped is an error.
 
+mod date;
 mod document_jar;
 mod encoding;
 mod error;
@@ -16,9 +17,10 @@ mod options;
 mod page;
 mod parse;
 mod same_site;
+mod set_cookie;
 pub mod watch;
 
-pub use cookie::time::OffsetDateTime;
+pub use date::{format_http_date, parse_cookie_date};
 pub use document_jar::DocumentJar;
 pub use encoding::{decode, encode_name, encode_uri_component, encode_value};
 pub use error::{CookieError, Result};
@@ -28,3 +30,5 @@ pub use options::{CookieOptions, MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES};
 pub use page::{default_path, path_matches, Page};
 pub use parse::{parse, parse_raw, CookiePair};
 pub use same_site::SameSite;
+pub use set_cookie::{parse_set_cookie, SetCookie};
+pub use time::OffsetDateTime;

@@ -99,43 +99,74 @@ pub fn encode_uri_component(text: &str) -> String {
 /// ```
 pub fn decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
-    let mut out = String::with_capacity(raw.len());
+    if !bytes.contains(&b'%') {
+        return raw.to_owned();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    let mut plain_from = 0;
     while i < bytes.len() {
-        if !is_escape(bytes, i) {
+        let next = bytes[i..]
+            .iter()
+            .position(|&b| b == b'%')
+            .map_or(bytes.len(), |at| i + at);
+        out.extend_from_slice(&bytes[i..next]);
+        i = next;
+        if i == bytes.len() {
+            break;
+        }
+        if escape_at(bytes, i).is_none() {
+            out.push(b'%');
             i += 1;
             continue;
         }
-        out.push_str(&raw[plain_from..i]);
-        let run_start = i;
-        let mut run = Vec::new();
-        while is_escape(bytes, i) {
-            run.push(hex(bytes[i + 1]) << 4 | hex(bytes[i + 2]));
+        let (run_start, decoded_start) = (i, out.len());
+        while let Some(byte) = escape_at(bytes, i) {
+            out.push(byte);
             i += 3;
         }
-        push_run(&mut out, &raw[run_start..i], &run);
-        plain_from = i;
+        if std::str::from_utf8(&out[decoded_start..]).is_err() {
+            let run = out.split_off(decoded_start);
+            let mut text = String::new();
+            push_run(&mut text, &raw[run_start..i], &run);
+            out.extend_from_slice(text.as_bytes());
+        }
     }
-    out.push_str(&raw[plain_from..]);
-    out
+    // Plain stretches come whole from `raw` and decoded runs were checked: always UTF-8.
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
-fn is_escape(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i) == Some(&b'%')
-        && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-        && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-}
-
-fn hex(digit: u8) -> u8 {
-    match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        _ => digit - b'A' + 10,
+/// The byte `%XX` at `i` stands for, if there is one.
+fn escape_at(bytes: &[u8], i: usize) -> Option<u8> {
+    if bytes.get(i) != Some(&b'%') {
+        return None;
     }
+    let high = HEX[*bytes.get(i + 1)? as usize];
+    let low = HEX[*bytes.get(i + 2)? as usize];
+    (high | low != INVALID).then_some(high << 4 | low)
 }
 
-/// Appends a decoded run; `original` is its `%XX` text, three characters per byte.
+const INVALID: u8 = 0xff;
+
+/// Hex digit values by byte, `INVALID` elsewhere: one load per digit in the hot loop.
+const HEX: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Appends a run that is not UTF-8: the parts that are, decoded; the bytes that are not,
+/// as their original `%XX` text (three characters per byte of `run`).
 fn push_run(out: &mut String, original: &str, run: &[u8]) {
     let mut at = 0;
     for chunk in run.utf8_chunks() {

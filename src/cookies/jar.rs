@@ -1,9 +1,9 @@
 //! The jar: one trait, two raw seams, and every rule in default methods, so the
 //! browser's `document.cookie` and the in-memory jar behave the same.
 
-use cookie::time::OffsetDateTime;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use super::encoding::{decode, encode_name, encode_value};
 use super::parse::{parse, parse_raw, CookiePair};

@@ -3,9 +3,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cookie::Cookie;
-
 use super::page::default_path;
+use super::set_cookie::parse_set_cookie;
 use super::{CookieJar, Page, Result, SameSite, MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES};
 use crate::clock::{Clock, Millis, SystemClock};
 
@@ -75,66 +74,49 @@ impl MemoryJar {
     /// Applies one `Set-Cookie` line. Returns whether the cookie was stored (or, for a
     /// deletion, whether the line was accepted); like a browser, a refusal is silent.
     pub fn apply(&self, set_cookie: &str, source: Source) -> bool {
-        // A pair without `=` is a cookie with an empty name (RFC 6265bis §5.6 step 5),
-        // which the `cookie` crate will not parse: give it a stand-in name, then drop it.
-        let pair = set_cookie.split(';').next().unwrap_or_default();
-        let nameless = !pair.contains('=');
-        let parsed = if nameless {
-            Cookie::parse(format!("nameless={set_cookie}"))
-        } else {
-            Cookie::parse(set_cookie)
-        };
-        let Ok(cookie) = parsed else {
+        let Some(cookie) = parse_set_cookie(set_cookie) else {
             return false;
         };
         let page = self.page.borrow().clone();
         let now = self.clock.now();
-        if cookie.value().is_empty() && nameless
-            || cookie.name().len() + cookie.value().len() > MAX_NAME_VALUE_BYTES
+        if cookie.name.len() + cookie.value.len() > MAX_NAME_VALUE_BYTES {
+            return false;
+        }
+        if cookie.http_only && source == Source::Script {
+            return false;
+        }
+        let (domain, host_only) = match cookie
+            .domain
+            .as_deref()
+            .filter(|d| d.len() <= MAX_ATTRIBUTE_BYTES)
         {
-            return false;
-        }
-        if cookie.http_only() == Some(true) && source == Source::Script {
-            return false;
-        }
-        let (domain, host_only) = match cookie.domain().filter(|d| d.len() <= MAX_ATTRIBUTE_BYTES) {
-            Some(domain) if page.domain_matches(domain) => (domain.to_ascii_lowercase(), false),
+            Some(domain) if page.domain_matches(domain) => (domain.to_owned(), false),
             Some(_) => return false,
             None => (page.host.clone(), true),
         };
-        let path = match cookie.path() {
-            Some(path) if path.starts_with('/') && path.len() <= MAX_ATTRIBUTE_BYTES => {
-                path.to_owned()
-            }
+        let path = match cookie.path {
+            Some(path) if path.len() <= MAX_ATTRIBUTE_BYTES => path.to_owned(),
             _ => default_path(&page.path),
         };
-        let secure = cookie.secure() == Some(true);
+        let secure = cookie.secure;
         if secure && !page.secure {
             return false;
         }
-        let same_site = cookie.same_site().map(SameSite::from);
+        let same_site = cookie.same_site;
         if same_site == Some(SameSite::None) && !secure {
             return false;
         }
-        let partitioned = cookie.partitioned() == Some(true);
+        let partitioned = cookie.partitioned;
         if partitioned && !secure {
             return false;
         }
-        let name = if nameless {
-            String::new()
-        } else {
-            cookie.name().to_owned()
-        };
+        let name = cookie.name.to_owned();
         if (name.starts_with("__Secure-") && !secure)
             || (name.starts_with("__Host-") && (!secure || !host_only || path != "/"))
         {
             return false;
         }
-        let expires_at = match (cookie.max_age(), cookie.expires_datetime()) {
-            (Some(max_age), _) => Some(now.saturating_add(max_age.whole_milliseconds() as Millis)),
-            (None, Some(at)) => Some((at.unix_timestamp_nanos() / 1_000_000) as Millis),
-            (None, None) => None,
-        };
+        let expires_at = cookie.expires_at(now);
 
         let mut cookies = self.cookies.borrow_mut();
         let existing = cookies.iter().position(|c| {
@@ -159,12 +141,12 @@ impl MemoryJar {
         }
         cookies.push(StoredCookie {
             name,
-            value: cookie.value().to_owned(),
+            value: cookie.value.to_owned(),
             domain,
             host_only,
             path,
             secure,
-            http_only: cookie.http_only() == Some(true),
+            http_only: cookie.http_only,
             same_site,
             partitioned,
             expires_at,

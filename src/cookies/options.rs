@@ -1,8 +1,8 @@
 //! The attributes a cookie is written with, and the checks made before any write.
 
-use cookie::time::{Duration, OffsetDateTime};
-use cookie::Cookie;
+use time::OffsetDateTime;
 
+use super::date::format_http_date;
 use super::encoding::{encode_name, encode_value};
 use super::{CookieError, Result, SameSite};
 
@@ -166,25 +166,32 @@ impl CookieOptions {
         }
         self.check_prefix(name)?;
 
-        let mut cookie = Cookie::new(encoded_name, encoded_value);
-        cookie.set_path(path.to_owned());
+        // Attribute order as the `cookie` crate writes it, which tools and tests expect.
+        let mut cookie = format!("{encoded_name}={encoded_value}");
+        if let Some(same_site) = self.same_site {
+            cookie.push_str("; SameSite=");
+            cookie.push_str(same_site.as_str());
+        }
+        if self.partitioned {
+            cookie.push_str("; Partitioned");
+        }
+        if self.is_secure() {
+            cookie.push_str("; Secure");
+        }
+        cookie.push_str("; Path=");
+        cookie.push_str(path);
         if let Some(domain) = &self.domain {
-            cookie.set_domain(domain.clone());
+            cookie.push_str("; Domain=");
+            cookie.push_str(domain.trim_start_matches('.'));
         }
         if let Some(seconds) = self.max_age {
-            cookie.set_max_age(Duration::seconds(seconds));
+            cookie.push_str(&format!("; Max-Age={seconds}"));
         }
         if let Some(at) = self.expires {
-            cookie.set_expires(at);
+            cookie.push_str("; Expires=");
+            cookie.push_str(&format_http_date(at.unix_timestamp()));
         }
-        if let Some(same_site) = self.same_site {
-            cookie.set_same_site(cookie::SameSite::from(same_site));
-        }
-        cookie.set_secure(self.secure);
-        if self.partitioned {
-            cookie.set_partitioned(true);
-        }
-        Ok(cookie.to_string())
+        Ok(cookie)
     }
 
     /// Cookie name prefixes (RFC 6265bis §4.1.3): browsers drop a `__Secure-` cookie

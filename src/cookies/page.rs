@@ -32,8 +32,7 @@ impl Page {
         if self.host == domain {
             return true;
         }
-        let is_ip = self.host.parse::<std::net::IpAddr>().is_ok() || self.host.starts_with('[');
-        !is_ip
+        !is_ip(&self.host)
             && !domain.is_empty()
             && self
                 .host
@@ -58,7 +57,7 @@ impl Page {
     /// each parent domain with at least two labels.
     pub fn visible_domains(&self) -> Vec<String> {
         let mut domains = vec![self.host.clone()];
-        if self.host.parse::<std::net::IpAddr>().is_err() {
+        if !is_ip(&self.host) {
             let mut rest = self.host.as_str();
             while let Some((_, parent)) = rest.split_once('.') {
                 if parent.contains('.') {
@@ -69,6 +68,16 @@ impl Page {
         }
         domains
     }
+}
+
+/// An IPv4 or IPv6 address rather than a name: a cookie for one never covers others.
+/// (A check this small keeps `std::net`'s parser out of the Wasm.)
+fn is_ip(host: &str) -> bool {
+    host.contains(':')
+        || host.split('.').count() == 4
+            && host.split('.').all(|part| {
+                !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
+            })
 }
 
 /// RFC 6265 §5.1.4: the paths are equal, or the cookie's path is a prefix of the
@@ -159,5 +168,8 @@ mod tests {
             Page::new("127.0.0.1", "/", true).visible_domains(),
             ["127.0.0.1"]
         );
+        assert_eq!(Page::new("[::1]", "/", true).visible_domains(), ["[::1]"]);
+        assert!(!Page::new("[::1]", "/", true).domain_matches(":1]"));
+        assert!(Page::new("a.1.2.example", "/", true).domain_matches("2.example"));
     }
 }

@@ -30,23 +30,3 @@ impl fmt::Display for SameSite {
         f.write_str(self.as_str())
     }
 }
-
-impl From<SameSite> for cookie::SameSite {
-    fn from(same_site: SameSite) -> Self {
-        match same_site {
-            SameSite::Strict => cookie::SameSite::Strict,
-            SameSite::Lax => cookie::SameSite::Lax,
-            SameSite::None => cookie::SameSite::None,
-        }
-    }
-}
-
-impl From<cookie::SameSite> for SameSite {
-    fn from(same_site: cookie::SameSite) -> Self {
-        match same_site {
-            cookie::SameSite::Strict => SameSite::Strict,
-            cookie::SameSite::Lax => SameSite::Lax,
-            cookie::SameSite::None => SameSite::None,
-        }
-    }
-}

@@ -163,19 +163,14 @@ pub fn check() {
 /// A write was made in this page: tell this page's subscribers and the other tabs, and
 /// remember when the written cookie expires.
 pub fn changed_here(written: &str) {
-    if let Ok(cookie) = cookie::Cookie::parse(written) {
+    if let Some(cookie) = super::parse_set_cookie(written) {
         let now = SystemClock.now();
-        let expires_at = match (cookie.max_age(), cookie.expires_datetime()) {
-            (Some(max_age), _) => Some(now + max_age.whole_milliseconds() as Millis),
-            (None, Some(at)) => Some((at.unix_timestamp_nanos() / 1_000_000) as Millis),
-            (None, None) => None,
-        };
+        let expires_at = cookie.expires_at(now);
         WATCHER.with(|w| {
             let mut w = w.borrow_mut();
-            let name = cookie.name();
-            w.expiries.retain(|(n, _)| n != name);
+            w.expiries.retain(|(n, _)| n != cookie.name);
             if let Some(at) = expires_at.filter(|at| *at > now) {
-                w.expiries.push((name.to_owned(), at));
+                w.expiries.push((cookie.name.to_owned(), at));
             }
             if let Some(Active {
                 channel: Some((channel, _)),

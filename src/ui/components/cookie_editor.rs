@@ -110,7 +110,7 @@ fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
         .unwrap_or_default()
 }
 
