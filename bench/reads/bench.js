@@ -61,6 +61,8 @@ function run() {
       getter: () => { sink += document.cookie.length; },
       jsCookie: () => { sink += Object.keys(Cookies.get()).length; },
       crumbs: () => { sink += wasm.crumbs_read_all(); },
+      parseEveryTime: () => { sink += wasm.crumbs_parse_every_time(); },
+      copyOnly: () => { sink += wasm.crumbs_copy_only(); },
     });
     reads.push({ count, ...medians });
   }

@@ -9,19 +9,22 @@ pub use use_cookie::{use_cookie, use_cookie_with_options, UseCookieHandle};
 pub use use_cookie_json::{use_cookie_json, use_cookie_json_with_options, UseCookieJsonHandle};
 pub use use_cookies::use_cookies;
 
-use crate::cookies::{parse, CookieJar, DocumentJar};
+use std::rc::Rc;
 
-/// The page's cookie string, or an empty one where there is no `document.cookie`.
-fn current_cookie_string() -> String {
+use crate::cookies::{CookiePair, DocumentJar};
+
+/// The page's cookies, parsed once per change for every hook (see
+/// [`DocumentJar::snapshot`]); none where there is no `document.cookie`.
+fn current_cookies() -> Rc<Vec<CookiePair>> {
     DocumentJar::new()
-        .and_then(|jar| jar.raw())
+        .and_then(|jar| jar.snapshot())
         .unwrap_or_default()
 }
 
-/// The decoded value of `name` in a cookie string.
-fn value_in(cookie_string: &str, name: &str) -> Option<String> {
-    parse(cookie_string)
-        .into_iter()
+/// The decoded value of cookie `name`.
+fn current_value(name: &str) -> Option<String> {
+    current_cookies()
+        .iter()
         .find(|cookie| cookie.name == name)
-        .map(|cookie| cookie.value)
+        .map(|cookie| cookie.value.clone())
 }

@@ -216,15 +216,17 @@ async fn bench(root: &Path) -> Result<()> {
     println!();
 
     println!("Reading every cookie (µs per call, median of 15 rounds)");
-    println!("  cookies  document.cookie  js-cookie get()  Crumbs read-all  Crumbs/js-cookie  Crumbs/getter");
+    println!("  cookies  document.cookie  js-cookie get()  Crumbs read-all  Crumbs/js-cookie  Crumbs/getter  | parse every time  copy into Wasm only");
     let mut read_verdicts = String::new();
     for row in results["reads"].as_array().context("reads")? {
         let count = row["count"].as_u64().unwrap_or_default();
         let getter = row["getter"].as_f64().unwrap_or(f64::NAN);
         let js_cookie = row["jsCookie"].as_f64().unwrap_or(f64::NAN);
         let crumbs = row["crumbs"].as_f64().unwrap_or(f64::NAN);
+        let every_time = row["parseEveryTime"].as_f64().unwrap_or(f64::NAN);
+        let copy_only = row["copyOnly"].as_f64().unwrap_or(f64::NAN);
         println!(
-            "  {count:>7}  {getter:>15.2}  {js_cookie:>15.2}  {crumbs:>15.2}  {:>16.2}  {:>13.2}",
+            "  {count:>7}  {getter:>15.2}  {js_cookie:>15.2}  {crumbs:>15.2}  {:>16.2}  {:>13.2}  | {every_time:>16.2}  {copy_only:>19.2}",
             crumbs / js_cookie,
             crumbs / getter
         );

@@ -15,14 +15,31 @@ thread_local! {
     static JAR: Option<DocumentJar> = DocumentJar::new().ok();
 }
 
-/// Reads and decodes every cookie, as `Cookies.get()` does; returns how many.
+/// Reads every cookie, decoded, as `Cookies.get()` does, through Crumbs' read-all
+/// ([`DocumentJar::snapshot`]); returns how many.
 #[wasm_bindgen]
 pub fn crumbs_read_all() -> usize {
     JAR.with(|jar| {
         jar.as_ref()
-            .and_then(|jar| jar.get_all().ok())
+            .and_then(|jar| jar.snapshot().ok())
             .map_or(0, |cookies| cookies.len())
     })
+}
+
+/// The same without the snapshot: copy the string into Wasm and parse it every time.
+#[wasm_bindgen]
+pub fn crumbs_parse_every_time() -> usize {
+    JAR.with(|jar| {
+        jar.as_ref()
+            .and_then(|jar| jar.raw().ok())
+            .map_or(0, |raw| crumbs::cookies::parse(&raw).len())
+    })
+}
+
+/// Only the copy of `document.cookie` into Wasm memory, which any Wasm reader pays.
+#[wasm_bindgen]
+pub fn crumbs_copy_only() -> usize {
+    JAR.with(|jar| jar.as_ref().and_then(|jar| jar.raw().ok()).map_or(0, |raw| raw.len()))
 }
 
 /// A mock server and client with no simulated latency, for timing one login.

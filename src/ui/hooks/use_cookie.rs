@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{current_cookie_string, value_in};
+use super::current_value;
 use crate::cookies::{watch, CookieJar, CookieOptions, DocumentJar, Result};
 
 /// A cookie as a component sees it: its current decoded value and ways to change it.
@@ -94,16 +94,16 @@ pub fn use_cookie_with_options(name: &str, options: CookieOptions) -> UseCookieH
     let name: Rc<str> = Rc::from(name);
     let value = {
         let name = name.clone();
-        use_state_eq(move || value_in(&current_cookie_string(), &name))
+        use_state_eq(move || current_value(&name))
     };
     {
         let setter = value.setter();
         use_effect_with(name.clone(), move |name| {
             // The name may have changed since the state was made.
-            setter.set(value_in(&current_cookie_string(), name));
+            setter.set(current_value(name));
             let name = name.clone();
             let subscription =
-                watch::subscribe(move |cookies| setter.set(value_in(cookies, &name)));
+                watch::subscribe(move |_| setter.set(current_value(&name)));
             move || drop(subscription)
         });
     }

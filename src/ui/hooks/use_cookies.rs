@@ -2,8 +2,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::current_cookie_string;
-use crate::cookies::{parse, watch, CookiePair};
+use super::current_cookies;
+use crate::cookies::{watch, CookiePair};
 
 /// Every cookie this page can read, decoded, re-read whenever any of them changes.
 ///
@@ -19,12 +19,12 @@ use crate::cookies::{parse, watch, CookiePair};
 /// ```
 #[hook]
 pub fn use_cookies() -> Rc<Vec<CookiePair>> {
-    let cookies = use_state_eq(|| Rc::new(parse(&current_cookie_string())));
+    let cookies = use_state_eq(current_cookies);
     {
         let setter = cookies.setter();
         use_effect_with((), move |_| {
-            setter.set(Rc::new(parse(&current_cookie_string())));
-            let subscription = watch::subscribe(move |raw| setter.set(Rc::new(parse(raw))));
+            setter.set(current_cookies());
+            let subscription = watch::subscribe(move |_| setter.set(current_cookies()));
             move || drop(subscription)
         });
     }
