@@ -1,9 +1,9 @@
 //! Requests and responses as the mock server sees them: enough of HTTP to show a person
 //! what goes over the wire.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     Get,
     Post,
@@ -19,7 +19,7 @@ impl Method {
 }
 
 /// Header names are compared without regard to case, as HTTP says (RFC 9110 §5.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Headers(Vec<(String, String)>);
 
 impl Headers {
@@ -57,7 +57,7 @@ impl Headers {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
     pub path: String,
@@ -96,7 +96,7 @@ impl Request {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
     pub headers: Headers,

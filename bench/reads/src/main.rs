@@ -39,7 +39,11 @@ pub fn crumbs_parse_every_time() -> usize {
 /// Only the copy of `document.cookie` into Wasm memory, which any Wasm reader pays.
 #[wasm_bindgen]
 pub fn crumbs_copy_only() -> usize {
-    JAR.with(|jar| jar.as_ref().and_then(|jar| jar.raw().ok()).map_or(0, |raw| raw.len()))
+    JAR.with(|jar| {
+        jar.as_ref()
+            .and_then(|jar| jar.raw().ok())
+            .map_or(0, |raw| raw.len())
+    })
 }
 
 /// A mock server and client with no simulated latency, for timing one login.

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use crate::client::Exchange;
+use crate::server::api::LoginRequest;
 use crate::ui::lab::use_lab;
 
 /// Every request the page made to the mock server, newest first.
@@ -62,12 +63,10 @@ fn entry(exchange: &Exchange) -> Html {
 
 /// The log shows that a password was sent, not the password.
 fn redact(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(mut value) => {
-            if let Some(password) = value.get_mut("password") {
-                *password = serde_json::Value::String("••••••".to_owned());
-            }
-            value.to_string()
+    match serde_json::from_str::<LoginRequest>(body) {
+        Ok(mut login) => {
+            login.password = "••••••".to_owned();
+            serde_json::to_string(&login).unwrap_or_default()
         }
         Err(_) => body.to_owned(),
     }

@@ -102,8 +102,7 @@ pub fn use_cookie_with_options(name: &str, options: CookieOptions) -> UseCookieH
             // The name may have changed since the state was made.
             setter.set(current_value(name));
             let name = name.clone();
-            let subscription =
-                watch::subscribe(move |_| setter.set(current_value(&name)));
+            let subscription = watch::subscribe(move |_| setter.set(current_value(&name)));
             move || drop(subscription)
         });
     }
