@@ -106,6 +106,7 @@ impl MockServer {
                 }
             },
         };
+        let fresh = saved.is_none();
         let mut server = match saved {
             Some((saved, secret)) => Self {
                 storage,
@@ -137,7 +138,11 @@ impl MockServer {
             }
         };
         server.purge();
-        server.save()?;
+        // Loaded data is saved again only when it changes; a fresh start is saved at once
+        // so the new secret outlives this page.
+        if fresh {
+            server.save()?;
+        }
         Ok(server)
     }
 

@@ -534,3 +534,46 @@ async fn s9_the_editor_writes_attributes_the_browser_keeps_and_delete_removes() 
     })
     .await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn s10_two_tabs_and_devtools_edits_show_up_without_a_reload() {
+    scenario("s10-tabs-devtools", async |ctx| {
+        let page = ctx.page();
+        let client = page.client;
+        page.open("/").await?;
+        page.session_settled().await?;
+        let first = client.window().await?;
+        let second = client.new_window(true).await?.handle;
+        client.switch_to_window(second.clone()).await?;
+        page.open("/").await?;
+        page.session_settled().await?;
+
+        // Set a cookie in the first tab; the second tab's table follows.
+        client.switch_to_window(first).await?;
+        page.type_into("Cookie name", "from_tab").await?;
+        page.type_into("Cookie value", "one").await?;
+        page.click("Set cookie").await?;
+        page.wait_for_text("Set `from_tab`.").await?;
+        client.switch_to_window(second).await?;
+        let started = Instant::now();
+        page.wait_for_text("from_tab").await?;
+        ensure!(
+            started.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+
+        // Edit a cookie as devtools would (straight into the browser's store).
+        page.overwrite_cookie("from_tab", "edited%20in%20devtools")
+            .await?;
+        let started = Instant::now();
+        page.wait_for_text("edited in devtools").await?;
+        ensure!(
+            started.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -50,7 +50,7 @@ pub fn SessionPanel() -> Html {
     let at_load = if state.cookie_at_load {
         format!(
             "The {cookie_name} cookie was already in the jar when this page loaded, so the browser \
-             sent it with GET /api/session and the server could answer who you are."
+             sent it along with GET /api/session: the answer above is what the server made of it."
         )
     } else {
         format!("No {cookie_name} cookie was in the jar when this page loaded.")
