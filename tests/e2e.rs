@@ -211,6 +211,14 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The page at `path`, once its session check has answered.
+    async fn opened(&self, path: &str) -> Result<Page<'_>> {
+        let page = self.page();
+        page.open(path).await?;
+        page.session_settled().await?;
+        Ok(page)
+    }
+
     fn page(&self) -> Page<'_> {
         Page {
             client: self.browser.as_ref().expect("a running browser").client(),
@@ -277,9 +285,7 @@ async fn s1_first_visit() {
 #[tokio::test(flavor = "current_thread")]
 async fn s2_login_then_reload_stays_logged_in() {
     scenario("s2-login-reload", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.log_in("alice", "wonderland", false).await?;
         let cookie = page
             .browser_cookie("crumbs.sid")
@@ -330,9 +336,7 @@ async fn s3_remember_me_survives_a_browser_restart_and_a_session_cookie_does_not
 #[tokio::test(flavor = "current_thread")]
 async fn s4_tampering_is_refused_by_sessions_and_believed_by_cookie_only() {
     scenario("s4-tamper", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.log_in("alice", "wonderland", false).await?;
         let real = page
             .browser_cookie("crumbs.sid")
@@ -367,9 +371,7 @@ async fn s4_tampering_is_refused_by_sessions_and_believed_by_cookie_only() {
 #[tokio::test(flavor = "current_thread")]
 async fn s5_logout_then_a_replayed_cookie_is_still_refused() {
     scenario("s5-logout-replay", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.log_in("bob", "builder", false).await?;
         let old = page
             .browser_cookie("crumbs.sid")
@@ -396,9 +398,7 @@ async fn s5_logout_then_a_replayed_cookie_is_still_refused() {
 #[tokio::test(flavor = "current_thread")]
 async fn s6_an_expired_session_is_refused() {
     scenario("s6-expiry", async |ctx| {
-        let page = ctx.page();
-        page.open("/?ttl=2").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/?ttl=2").await?;
         page.log_in("alice", "wonderland", false).await?;
         // The countdown asks the server when the two seconds are up.
         page.wait_for_text("Not logged in").await?;
@@ -412,9 +412,7 @@ async fn s6_an_expired_session_is_refused() {
 #[tokio::test(flavor = "current_thread")]
 async fn s7_the_memory_store_forgets_sessions_at_reload() {
     scenario("s7-memory-store", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.choose("Memory").await?;
         page.log_in("alice", "wonderland", false).await?;
         page.reload().await?;
@@ -433,9 +431,7 @@ async fn s7_the_memory_store_forgets_sessions_at_reload() {
 #[tokio::test(flavor = "current_thread")]
 async fn s8_bad_input_is_a_clear_error_and_loses_nothing() {
     scenario("s8-bad-input", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.log_in("alice", "wonderland", false).await?;
         page.type_into("Cookie name", "keep").await?;
         page.type_into("Cookie value", "me").await?;
@@ -480,9 +476,7 @@ async fn s8_bad_input_is_a_clear_error_and_loses_nothing() {
 #[tokio::test(flavor = "current_thread")]
 async fn s9_the_editor_writes_attributes_the_browser_keeps_and_delete_removes() {
     scenario("s9-editor", async |ctx| {
-        let page = ctx.page();
-        page.open("/").await?;
-        page.session_settled().await?;
+        let page = ctx.opened("/").await?;
         page.type_into("Cookie name", "flavour").await?;
         page.type_into("Cookie value", "oat raisin").await?;
         page.type_into("Max-Age (seconds)", "3600").await?;

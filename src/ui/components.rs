@@ -17,3 +17,14 @@ pub use network_log::NetworkLog;
 pub use session_panel::SessionPanel;
 pub use store_switch::StoreSwitch;
 pub use strategy_switch::StrategySwitch;
+
+use web_sys::HtmlInputElement;
+use yew::{Callback, InputEvent, TargetCast, UseStateHandle};
+
+/// Keeps `state` equal to the text of the input this is the `oninput` of.
+pub(crate) fn bind_text(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |event: InputEvent| {
+        state.set(event.target_unchecked_into::<HtmlInputElement>().value())
+    })
+}

@@ -1,5 +1,7 @@
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use super::bind_text;
 
 use crate::cookies::{CookieJar, CookieOptions, SameSite};
 use crate::ui::lab::use_lab;
@@ -63,11 +65,6 @@ pub fn CookieEditor() -> Html {
             outcome.set(Some(result));
         })
     };
-    let text = |state: UseStateHandle<String>| {
-        Callback::from(move |event: InputEvent| {
-            state.set(event.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
     let on_same_site = {
         let same_site = same_site.clone();
         Callback::from(move |event: Event| {
@@ -77,17 +74,17 @@ pub fn CookieEditor() -> Html {
     html! {
         <form class="editor" {onsubmit}>
             <label>{ "Cookie name" }
-                <input type="text" value={(*name).clone()} oninput={text(name.clone())} />
+                <input type="text" value={(*name).clone()} oninput={bind_text(&name)} />
             </label>
             <label>{ "Cookie value" }
-                <input type="text" value={(*value).clone()} oninput={text(value.clone())} />
+                <input type="text" value={(*value).clone()} oninput={bind_text(&value)} />
             </label>
             <label>{ "Max-Age (seconds)" }
                 <input type="text" inputmode="numeric" placeholder="empty: session cookie"
-                    value={(*max_age).clone()} oninput={text(max_age.clone())} />
+                    value={(*max_age).clone()} oninput={bind_text(&max_age)} />
             </label>
             <label>{ "Path" }
-                <input type="text" value={(*path).clone()} oninput={text(path.clone())} />
+                <input type="text" value={(*path).clone()} oninput={bind_text(&path)} />
             </label>
             <label>{ "SameSite" }
                 <select onchange={on_same_site}>

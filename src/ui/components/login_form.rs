@@ -1,6 +1,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::bind_text;
+
 use crate::server::api::LoginRequest;
 use crate::server::http::Request;
 use crate::server::users::DEMO_ACCOUNTS;
@@ -45,11 +47,6 @@ pub fn LoginForm() -> Html {
             ctx.send(Purpose::Login, Request::post("/api/login", body));
         })
     };
-    let text = |state: UseStateHandle<String>| {
-        Callback::from(move |event: InputEvent| {
-            state.set(event.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
     let on_remember = {
         let remember = remember.clone();
         Callback::from(move |event: Event| {
@@ -70,11 +67,11 @@ pub fn LoginForm() -> Html {
             <form {onsubmit}>
                 <label>{ "Username" }
                     <input type="text" name="username" autocomplete="username"
-                        value={(*username).clone()} oninput={text(username.clone())} />
+                        value={(*username).clone()} oninput={bind_text(&username)} />
                 </label>
                 <label>{ "Password" }
                     <input type="password" name="password" autocomplete="current-password"
-                        value={(*password).clone()} oninput={text(password.clone())} />
+                        value={(*password).clone()} oninput={bind_text(&password)} />
                 </label>
                 <label class="check">
                     <input type="checkbox" name="remember" checked={*remember} onchange={on_remember} />
