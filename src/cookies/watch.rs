@@ -106,6 +106,19 @@ impl Drop for Subscription {
 
 /// Calls `callback` with the new cookie string each time it changes, until the returned
 /// [`Subscription`] is dropped.
+///
+/// ```no_run
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+///
+/// let changes = Rc::new(Cell::new(0));
+/// let counter = changes.clone();
+/// let subscription = crumbs::cookies::watch::subscribe(move |_cookies| {
+///     counter.set(counter.get() + 1);
+/// });
+/// // … later, to stop listening:
+/// drop(subscription);
+/// ```
 pub fn subscribe(callback: impl Fn(&str) + 'static) -> Subscription {
     let id = WATCHER.with(|w| {
         let mut w = w.borrow_mut();

@@ -70,6 +70,29 @@ where
 }
 
 /// [`use_cookie_json`] with the options `set` and `remove` use.
+///
+/// ```no_run
+/// use crumbs::cookies::{CookieOptions, SameSite};
+/// use crumbs::ui::hooks::use_cookie_json_with_options;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn Cart() -> Html {
+///     let cart = use_cookie_json_with_options::<Vec<u32>>(
+///         "cart",
+///         CookieOptions::new().max_age(3600).same_site(SameSite::Strict),
+///     );
+///     let add = {
+///         let cart = cart.clone();
+///         Callback::from(move |_| {
+///             let mut items = cart.value().and_then(Result::ok).unwrap_or_default();
+///             items.push(42);
+///             let _ = cart.set(&items);
+///         })
+///     };
+///     html! { <button onclick={add}>{ "Add to cart" }</button> }
+/// }
+/// ```
 #[hook]
 pub fn use_cookie_json_with_options<T>(name: &str, options: CookieOptions) -> UseCookieJsonHandle<T>
 where
