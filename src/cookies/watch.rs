@@ -19,7 +19,9 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, EventTarget, HtmlDocument, VisibilityState};
+use web_sys::{BroadcastChannel, EventTarget, VisibilityState};
+
+use super::{CookiePair, DocumentJar};
 
 use crate::clock::{Clock, Millis, SystemClock};
 
@@ -52,13 +54,15 @@ impl Default for Sources {
     }
 }
 
-type Subscriber = Rc<dyn Fn(&str)>;
+/// Told the page's cookies, decoded, after each change.
+type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
 
 #[derive(Default)]
 struct Watcher {
     subscribers: Vec<(u64, Subscriber)>,
     next_id: u64,
-    last: String,
+    /// The snapshot last seen: unchanged while it is the same `Rc`.
+    last: Option<Rc<Vec<CookiePair>>>,
     sources: Sources,
     /// (encoded name, expiry) of cookies written here that will expire.
     expiries: Vec<(String, Millis)>,
@@ -104,8 +108,8 @@ impl Drop for Subscription {
     }
 }
 
-/// Calls `callback` with the new cookie string each time it changes, until the returned
-/// [`Subscription`] is dropped.
+/// Calls `callback` with the page's cookies, decoded, each time they change, until the
+/// returned [`Subscription`] is dropped. Every subscriber gets the same shared parse.
 ///
 /// ```no_run
 /// use std::cell::Cell;
@@ -119,14 +123,14 @@ impl Drop for Subscription {
 /// // … later, to stop listening:
 /// drop(subscription);
 /// ```
-pub fn subscribe(callback: impl Fn(&str) + 'static) -> Subscription {
+pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscription {
     let id = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let id = w.next_id;
         w.next_id += 1;
         w.subscribers.push((id, Rc::new(callback)));
         if w.active.is_none() {
-            w.last = read().unwrap_or_default();
+            w.last = read();
             w.active = Some(activate(w.sources));
         }
         id
@@ -157,19 +161,24 @@ pub fn check() {
     if WATCHER.with(|w| w.borrow().subscribers.is_empty()) {
         return;
     }
-    let Some(raw) = read() else { return };
+    // The shared snapshot compares the cookie string without copying it into Wasm, so a
+    // poll tick or a write that changed nothing costs almost nothing.
+    let Some(cookies) = read() else { return };
     let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
-        if w.subscribers.is_empty() || w.last == raw {
-            w.last = raw.clone();
+        let unchanged = w
+            .last
+            .as_ref()
+            .is_some_and(|last| Rc::ptr_eq(last, &cookies));
+        w.last = Some(cookies.clone());
+        if unchanged {
             return Vec::new();
         }
-        w.last = raw.clone();
         w.subscribers.iter().map(|(_, s)| s.clone()).collect()
     });
     // Called with no borrow held: a subscriber may render, and rendering may subscribe.
     for subscriber in subscribers {
-        subscriber(&raw);
+        subscriber(&cookies);
     }
 }
 
@@ -198,13 +207,8 @@ pub fn changed_here(written: &str) {
     schedule_expiry();
 }
 
-fn read() -> Option<String> {
-    web_sys::window()?
-        .document()?
-        .dyn_into::<HtmlDocument>()
-        .ok()?
-        .cookie()
-        .ok()
+fn read() -> Option<Rc<Vec<CookiePair>>> {
+    DocumentJar::new().ok()?.snapshot().ok()
 }
 
 fn activate(sources: Sources) -> Active {

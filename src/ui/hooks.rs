@@ -23,7 +23,12 @@ fn current_cookies() -> Rc<Vec<CookiePair>> {
 
 /// The decoded value of cookie `name`.
 fn current_value(name: &str) -> Option<String> {
-    current_cookies()
+    value_of(&current_cookies(), name)
+}
+
+/// The decoded value of cookie `name` among `cookies`.
+fn value_of(cookies: &[CookiePair], name: &str) -> Option<String> {
+    cookies
         .iter()
         .find(|cookie| cookie.name == name)
         .map(|cookie| cookie.value.clone())

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::current_value;
+use super::{current_value, value_of};
 use crate::cookies::{watch, CookieJar, CookieOptions, DocumentJar, Result};
 
 /// A cookie as a component sees it: its current decoded value and ways to change it.
@@ -102,7 +102,8 @@ pub fn use_cookie_with_options(name: &str, options: CookieOptions) -> UseCookieH
             // The name may have changed since the state was made.
             setter.set(current_value(name));
             let name = name.clone();
-            let subscription = watch::subscribe(move |_| setter.set(current_value(&name)));
+            let subscription =
+                watch::subscribe(move |cookies| setter.set(value_of(cookies, &name)));
             move || drop(subscription)
         });
     }

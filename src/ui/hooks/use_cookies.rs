@@ -24,7 +24,7 @@ pub fn use_cookies() -> Rc<Vec<CookiePair>> {
         let setter = cookies.setter();
         use_effect_with((), move |_| {
             setter.set(current_cookies());
-            let subscription = watch::subscribe(move |_| setter.set(current_cookies()));
+            let subscription = watch::subscribe(move |cookies| setter.set(cookies.clone()));
             move || drop(subscription)
         });
     }
