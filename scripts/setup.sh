@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Crumbs needs, skipping what is already there
 # at the right version. Nothing here (nor trunk or wasm-pack later) downloads a prebuilt
-# binary: everything comes from crates.io, Debian's packages or the npm registry.
+# binary: everything comes from the Rust package registry, Debian or npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -14,9 +14,27 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(inline_js = "export function raw_assign(text) { document.cookie = text; }")]
+#[wasm_bindgen(inline_js = "
+export function raw_assign(text) { document.cookie = text; }
+// Wraps setTimeout so a test sees every delay the page asks for; restore() undoes it.
+export function record_timeouts() {
+    const original = globalThis.setTimeout;
+    const delays = [];
+    globalThis.setTimeout = function (handler, delay, ...rest) {
+        delays.push(delay);
+        return original.call(this, handler, delay, ...rest);
+    };
+    return { delays: () => delays.slice(), restore: () => { globalThis.setTimeout = original; } };
+}
+")]
 extern "C" {
     fn raw_assign(text: &str);
+    type TimeoutRecorder;
+    fn record_timeouts() -> TimeoutRecorder;
+    #[wasm_bindgen(method)]
+    fn delays(this: &TimeoutRecorder) -> Vec<f64>;
+    #[wasm_bindgen(method)]
+    fn restore(this: &TimeoutRecorder);
 }
 
 #[derive(Properties, PartialEq)]
@@ -243,6 +261,34 @@ async fn a_max_age_cookie_turns_to_none_when_it_expires() {
         "(none)"
     );
     assert_eq!(DocumentJar::new().unwrap().get("brief").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_cookie_that_expires_in_months_arms_one_long_timer_not_a_zero_delay_loop() {
+    clear();
+    let shown = Mounted::<Probe>::new(ProbeProps {
+        name: "season".into(),
+        // 180 days, as the hooks' own doc example writes: past what setTimeout can wait.
+        max_age: Some(180 * 24 * 60 * 60),
+    })
+    .await;
+    let recorder = record_timeouts();
+    shown.click().await;
+    let delays = recorder.delays();
+    recorder.restore();
+    assert_eq!(shown.value(), "clicked");
+    // A delay setTimeout cannot hold wraps negative and fires at once, re-arming forever.
+    let most = f64::from(i32::MAX);
+    assert!(
+        !delays.is_empty() && delays.iter().all(|d| (0.0..=most).contains(d)),
+        "setTimeout was asked for {delays:?} ms"
+    );
+    let longest = delays.iter().copied().fold(0.0, f64::max);
+    assert!(
+        longest > 24.0 * 24.0 * 3600.0 * 1000.0,
+        "the expiry timer waits as long as it can: {delays:?}"
+    );
+    clear();
 }
 
 #[wasm_bindgen_test]

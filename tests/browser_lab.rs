@@ -7,11 +7,41 @@ use std::time::Duration;
 use crumbs::cookies::{CookieJar, DocumentJar};
 use crumbs::server::{QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY};
 use crumbs::ui::App;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, InputEvent, InputEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = "
+// Makes every Storage write fail as a full localStorage does; the returned function undoes it.
+export function refuse_storage_writes() {
+    const original = Storage.prototype.setItem;
+    Storage.prototype.setItem = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    return () => { Storage.prototype.setItem = original; };
+}
+")]
+extern "C" {
+    fn refuse_storage_writes() -> js_sys::Function;
+}
+
+/// While alive, the browser's storage refuses every write, as when it is full.
+struct FullStorage(js_sys::Function);
+
+impl FullStorage {
+    fn start() -> Self {
+        Self(refuse_storage_writes())
+    }
+}
+
+impl Drop for FullStorage {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}
 
 struct Page {
     root: Element,
@@ -301,4 +331,83 @@ async fn the_editor_refuses_bad_input_and_keeps_everything_else() {
         "the session cookie is intact"
     );
     assert!(page.text().contains("Logged in as alice"));
+}
+
+#[wasm_bindgen_test]
+async fn a_full_local_storage_still_starts_the_lab_and_says_what_is_lost() {
+    fresh_browser();
+    let full = FullStorage::start();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    assert!(!page.text().contains("could not start"), "{}", page.text());
+    let notice = page
+        .find("[role=status].notice")
+        .expect("a notice saying what is lost")
+        .text_content()
+        .unwrap();
+    assert!(notice.to_lowercase().contains("memory"), "{notice}");
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    drop(full);
+}
+
+#[wasm_bindgen_test]
+async fn a_switch_the_browser_cannot_save_is_undone_and_explained() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    let full = FullStorage::start();
+    page.field("Cookie only").click();
+    yew::scheduler::flush().await;
+    let alert = page
+        .find("[role=alert]")
+        .expect("an alert saying the switch failed")
+        .text_content()
+        .unwrap();
+    assert!(!alert.is_empty());
+    assert!(page.field("Server session").checked(), "{alert}");
+    assert!(!page.field("Cookie only").checked(), "{alert}");
+    page.field("Memory").click();
+    yew::scheduler::flush().await;
+    assert!(page.field("Database").checked());
+    assert!(!page.field("Memory").checked());
+    drop(full);
+    let page = page.reload().await;
+    page.wait_for("Not logged in").await;
+    assert!(page.field("Server session").checked());
+    assert!(page.field("Database").checked());
+}
+
+#[wasm_bindgen_test]
+async fn a_logout_the_server_cannot_save_says_so_and_you_stay_logged_in() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    let full = FullStorage::start();
+    page.click("Log out").await;
+    page.wait_for("Logging out failed").await;
+    assert!(
+        page.text().contains("Logged in as alice"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.text().contains("You logged out"), "{}", page.text());
+    drop(full);
+    let page = page.reload().await;
+    page.wait_for("Logged in as alice").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_demo_accounts_say_how_few_hashing_rounds_the_mock_uses_and_why() {
+    fresh_browser();
+    let page = Page::open().await;
+    let note = page
+        .find(".hashing")
+        .expect("a note next to the demo accounts")
+        .text_content()
+        .unwrap();
+    assert!(note.contains("4,096 rounds"), "{note}");
+    assert!(note.contains("600,000"), "{note}");
 }

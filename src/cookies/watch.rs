@@ -277,17 +277,33 @@ fn schedule_expiry() {
     WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let now = SystemClock.now();
-        w.expiries.retain(|(_, at)| *at > now - 1_000);
+        w.expiries.retain(|(_, at)| *at > now.saturating_sub(1_000));
         let nearest = w.expiries.iter().map(|(_, at)| *at).min();
         w.expiry_timer = match nearest {
             Some(at) if !w.subscribers.is_empty() => {
-                // A few milliseconds past the expiry, so the browser has dropped it.
-                let delay = (at - now).max(0) as u32 + 20;
-                Some(Timeout::new(delay, on_expiry))
+                Some(Timeout::new(expiry_timer_delay(at, now), on_expiry))
             }
             _ => None,
         };
     });
+}
+
+/// The longest delay `setTimeout` honours: it takes a signed 32-bit count (gloo casts to
+/// `i32`), and a longer one wraps negative and fires at once, over and over.
+const MAX_TIMER_DELAY_MS: u32 = i32::MAX as u32;
+
+/// A few milliseconds past the expiry, so the browser has dropped the cookie by then.
+const EXPIRY_GRACE_MS: Millis = 20;
+
+/// How long to wait before looking again for a cookie that expires at `at`. An expiry
+/// beyond what `setTimeout` can wait (about 24.8 days) gets the longest wait it can;
+/// [`on_expiry`] then finds the cookie still alive and arms the timer again.
+fn expiry_timer_delay(at: Millis, now: Millis) -> u32 {
+    let wait = at
+        .saturating_sub(now)
+        .max(0)
+        .saturating_add(EXPIRY_GRACE_MS);
+    u32::try_from(wait).map_or(MAX_TIMER_DELAY_MS, |ms| ms.min(MAX_TIMER_DELAY_MS))
 }
 
 fn on_expiry() {
@@ -299,4 +315,32 @@ fn on_expiry() {
     });
     check();
     schedule_expiry();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX_TIMEOUT_MS: u32 = MAX_TIMER_DELAY_MS;
+
+    #[test]
+    fn the_expiry_timer_never_asks_set_timeout_for_more_than_it_takes() {
+        let now = 1_800_000_000_000;
+        let day: Millis = 24 * 60 * 60 * 1000;
+        for (at, expected) in [
+            (now + 1_000, 1_020),
+            (now, 20),
+            (now - 5_000, 20),
+            (now + 24 * day, 24 * day as u32 + 20),
+            (now + 30 * day, MAX_TIMEOUT_MS),
+            (now + 180 * day, MAX_TIMEOUT_MS),
+            (now + 420_906_795 * 1000, MAX_TIMEOUT_MS),
+            (Millis::MAX, MAX_TIMEOUT_MS),
+            (Millis::MIN, 20),
+        ] {
+            assert_eq!(expiry_timer_delay(at, now), expected, "{at} - {now}");
+        }
+        assert_eq!(expiry_timer_delay(now, Millis::MIN), MAX_TIMEOUT_MS);
+        assert_eq!(expiry_timer_delay(Millis::MIN, Millis::MAX), 20);
+    }
 }

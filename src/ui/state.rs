@@ -92,6 +92,8 @@ pub struct LabState {
     /// How the mock server started, when that needs saying (recovered storage).
     pub notice: Option<String>,
     pub settings_error: Option<String>,
+    /// A request about the session (a logout) that failed: what the page must say.
+    pub session_error: Option<String>,
 }
 
 impl LabState {
@@ -108,6 +110,7 @@ impl LabState {
             forge: None,
             notice: None,
             settings_error: None,
+            session_error: None,
         }
     }
 
@@ -167,8 +170,10 @@ impl Reducible for LabState {
         match action {
             LabAction::Sending(purpose) => {
                 state.pending = Some(purpose);
-                if purpose == Purpose::Login {
-                    state.login_error = None;
+                match purpose {
+                    Purpose::Login => state.login_error = None,
+                    Purpose::Logout => state.session_error = None,
+                    _ => {}
                 }
             }
             LabAction::LoginInvalid(why) => state.login_error = Some(why),
@@ -207,20 +212,37 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
     match (purpose, answer) {
         (Purpose::Login, Answer::Session(body)) => {
             state.login_error = None;
+            state.session_error = None;
             state.forge = None;
             state.session = logged_in(body);
         }
         (Purpose::Login, Answer::Failed(error)) => {
             state.login_error = Some(capitalize(&error.error))
         }
-        (Purpose::Logout, _) => {
+        (Purpose::Logout, Answer::LoggedOut) => {
             state.forge = None;
+            state.session_error = None;
             state.session = SessionStatus::LoggedOut {
                 why: Some(
-                    "You logged out: the server ended the session and its Set-Cookie deleted the cookie."
+                    "You logged out: the server forgot any session it held for you, and its \
+                     Set-Cookie deleted the login cookie."
                         .to_owned(),
                 ),
             }
+        }
+        // The server still has what it had: say so, and show the session it still holds.
+        (Purpose::Logout, Answer::Failed(error)) => {
+            state.session_error = Some(format!(
+                "Logging out failed: {}. The server still has your session, so you are still \
+                 logged in; try again.",
+                error.error.trim_end_matches('.')
+            ))
+        }
+        (Purpose::Logout, Answer::Session(_)) => {
+            state.session_error = Some(
+                "Logging out failed: the server answered as if you were still logged in."
+                    .to_owned(),
+            )
         }
         (Purpose::Forge, answer) => {
             let (accepted, outcome) = match &answer {
@@ -237,8 +259,11 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             }
             state.session = status_from(answer);
         }
-        (Purpose::Restore | Purpose::Check, answer) => state.session = status_from(answer),
-        (_, Answer::LoggedOut) => {}
+        (Purpose::Restore | Purpose::Check, answer) => {
+            state.session_error = None;
+            state.session = status_from(answer)
+        }
+        (Purpose::Login, Answer::LoggedOut) => {}
     }
 }
 
@@ -374,6 +399,38 @@ mod tests {
         let state = start()
             .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
             .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+        assert!(matches!(
+            state.session,
+            SessionStatus::LoggedOut { why: Some(_) }
+        ));
+    }
+
+    #[test]
+    fn a_failed_logout_says_so_and_keeps_the_session_the_server_still_has() {
+        let state = start()
+            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Sending(Purpose::Logout))
+            .reduce(LabAction::Answered(
+                Purpose::Logout,
+                err(
+                    500,
+                    "internal",
+                    "the logout could not be saved: quota exceeded",
+                ),
+            ));
+        assert_eq!(state.logged_in_user(), Some("alice"), "{:?}", state.session);
+        let shown = state.session_error.as_deref().unwrap_or_default();
+        assert!(
+            shown.starts_with("Logging out failed") && shown.contains("quota exceeded"),
+            "{shown}"
+        );
+        let state = state
+            .reduce(LabAction::Sending(Purpose::Logout))
+            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+        assert_eq!(
+            state.session_error, None,
+            "a logout that worked clears the error"
+        );
         assert!(matches!(
             state.session,
             SessionStatus::LoggedOut { why: Some(_) }

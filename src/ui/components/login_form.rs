@@ -5,7 +5,7 @@ use super::bind_text;
 
 use crate::server::api::LoginRequest;
 use crate::server::http::Request;
-use crate::server::users::DEMO_ACCOUNTS;
+use crate::server::users::{DEMO_ACCOUNTS, PBKDF2_ROUNDS, RECOMMENDED_PBKDF2_ROUNDS};
 use crate::ui::lab::use_lab;
 use crate::ui::state::{LabAction, Purpose};
 
@@ -92,6 +92,45 @@ pub fn LoginForm() -> Html {
                     </>
                 }) }
             </p>
+            <p class="explain hashing">{ format!(
+                "The mock server keeps these passwords only as salted PBKDF2-HMAC-SHA256 hashes, \
+                 with {} rounds. Current guidance asks for {} rounds; in this page that would make \
+                 every login wait about a quarter of a second, so the mock uses fewer. A real server \
+                 should follow the guidance, or use Argon2id.",
+                thousands(PBKDF2_ROUNDS),
+                thousands(RECOMMENDED_PBKDF2_ROUNDS),
+            ) }</p>
         </section>
+    }
+}
+
+/// `600000` as `600,000`, as people read counts.
+fn thousands(count: u32) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (count, text) in [
+            (0, "0"),
+            (999, "999"),
+            (4096, "4,096"),
+            (600_000, "600,000"),
+            (u32::MAX, "4,294,967,295"),
+        ] {
+            assert_eq!(thousands(count), text);
+        }
     }
 }

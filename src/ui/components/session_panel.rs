@@ -66,6 +66,9 @@ pub fn SessionPanel() -> Html {
             <h2 id="session-heading">{ "Session" }</h2>
             <p class="page-load">{ format!("Page load #{}", state.page_load) }</p>
             { status }
+            if let Some(error) = &state.session_error {
+                <p role="alert" class="error">{ error }</p>
+            }
             <p class="at-load">{ at_load }</p>
             <p class="cookie-now">
                 { match cookie.value() {
