@@ -838,3 +838,19 @@ fn data_saved_before_lockouts_were_kept_is_read_as_it_is() {
         Some(saved.as_str())
     );
 }
+
+#[test]
+fn data_made_unreadable_while_the_lab_runs_is_kept_aside_not_overwritten() {
+    let mut world = World::new();
+    world.login("alice", "wonderland", false);
+    // An edit in the browser's devtools, or another program, spoils the saved data.
+    world.storage.set(STORAGE_KEY, "spoiled by hand").unwrap();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    assert_eq!(
+        world.storage.get(QUARANTINE_KEY).as_deref(),
+        Some("spoiled by hand")
+    );
+    let notice = world.server.notice().expect("a notice");
+    assert!(notice.contains(QUARANTINE_KEY), "{notice}");
+    assert_eq!(world.session(&bob).status, 200);
+}
