@@ -32,7 +32,9 @@ use crate::cookies::{encode_uri_component, parse};
 
 /// The key everything the server keeps is saved under.
 pub const STORAGE_KEY: &str = "crumbs.server";
-/// Where unreadable data found under [`STORAGE_KEY`] is kept aside.
+/// Where unreadable data found under [`STORAGE_KEY`] is kept aside: this key, or the
+/// first free one of `crumbs.server.unreadable.2`, `.3`, … so a kept copy is never
+/// overwritten.
 pub const QUARANTINE_KEY: &str = "crumbs.server.unreadable";
 
 /// The session cookie (server-session strategy).
