@@ -23,17 +23,18 @@ pub use random::{CryptoRandom, Random};
 pub use sessions::{Saved, Session, StoreKind, Strategy, SAVED_VERSION};
 pub use signing::{sign, unsign};
 pub use storage::{LocalStorage, MemoryStorage, Storage};
-pub use throttle::{LOCKOUT_MS, MAX_FAILURES};
+pub use throttle::{Throttle, FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_ENTRIES, MAX_FAILURES};
 
 use self::api::{ErrorBody, LoginRequest, Reason, SessionBody};
 use self::http::{Method, Request, Response};
-use self::throttle::Throttle;
 use crate::clock::{Clock, Millis};
 use crate::cookies::{encode_uri_component, parse};
 
 /// The key everything the server keeps is saved under.
 pub const STORAGE_KEY: &str = "crumbs.server";
-/// Where unreadable data found under [`STORAGE_KEY`] is kept aside.
+/// Where unreadable data found under [`STORAGE_KEY`] is kept aside: this key, or the
+/// first free one of `crumbs.server.unreadable.2`, `.3`, … so a kept copy is never
+/// overwritten.
 pub const QUARANTINE_KEY: &str = "crumbs.server.unreadable";
 
 /// The session cookie (server-session strategy).
@@ -61,92 +62,98 @@ impl Default for Lifetimes {
 }
 
 pub struct MockServer {
+    /// `localStorage`, or a [`MemoryStorage`] put in its place when `localStorage` could
+    /// not take the server's data without losing what it holds.
     storage: Rc<dyn Storage>,
     clock: Rc<dyn Clock>,
     random: Rc<dyn Random>,
     lifetimes: Lifetimes,
     secret: Vec<u8>,
+    /// This tab's settings. The saved ones are only what a new page starts with.
     strategy: Strategy,
     store: StoreKind,
-    sessions: Vec<Session>,
-    throttle: Throttle,
+    /// Under the Memory store, this tab's sessions and failed logins. Under the Database
+    /// store it stays empty: they live in storage, shared by every tab, and are read
+    /// there at every request.
+    memory: Table,
     notice: Option<String>,
 }
 
+/// The sessions and failed logins, wherever they are kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Table {
+    sessions: Vec<Session>,
+    throttle: Throttle,
+}
+
+/// What one request works on.
+struct Open {
+    /// The table as stored when the request began (or as last committed).
+    stored: Table,
+    /// The table with the request's changes.
+    table: Table,
+    /// Under the Database store, everything saved as read when the request began, so a
+    /// write changes the table alone and keeps other tabs' settings.
+    saved: Option<Saved>,
+}
+
+/// What the notice says is lost when the server runs on memory.
+const IN_MEMORY: &str = "the lab runs on an in-memory store: sessions, failed logins and the \
+                         signing secret will not outlive a reload";
+
 impl MockServer {
-    /// Starts the server on what `storage` holds: the secret, the settings and (with the
-    /// database store) the sessions. Unreadable data is kept aside under
-    /// [`QUARANTINE_KEY`], the server starts clean and [`notice`](Self::notice) says so.
+    /// Starts the server on what `storage` holds: the secret and the settings; with the
+    /// Database store the sessions stay in `storage` and are read at every request.
+    /// Unreadable data is kept aside under a free key beside [`QUARANTINE_KEY`] before
+    /// anything replaces it. When `storage` refuses the server's data, the server runs
+    /// on memory, leaves what `storage` holds untouched, and [`notice`](Self::notice)
+    /// says so. The only error: no randomness for a new secret.
     pub fn start(
         storage: Rc<dyn Storage>,
         clock: Rc<dyn Clock>,
         random: Rc<dyn Random>,
         lifetimes: Lifetimes,
     ) -> Result<Self> {
-        let mut notice = None;
-        let saved = match storage.get(STORAGE_KEY) {
-            None => None,
-            Some(text) => match read_saved(&text) {
-                Ok(saved) => Some(saved),
-                Err(why) => {
-                    let kept = storage.set(QUARANTINE_KEY, &text);
-                    storage.remove(STORAGE_KEY);
-                    notice = Some(match kept {
-                        Ok(()) => format!(
-                            "The mock server's saved data under `{STORAGE_KEY}` was unreadable ({why}). \
-                             It was kept aside under `{QUARANTINE_KEY}` and the server started clean: \
-                             earlier sessions are gone, so log in again."
-                        ),
-                        Err(error) => format!(
-                            "The mock server's saved data under `{STORAGE_KEY}` was unreadable ({why}) \
-                             and could not be kept aside ({error}). The server started clean: log in again."
-                        ),
-                    });
-                    None
-                }
-            },
+        let mut server = Self {
+            storage,
+            clock,
+            random,
+            lifetimes,
+            secret: Vec::new(),
+            strategy: Strategy::default(),
+            store: StoreKind::default(),
+            memory: Table::default(),
+            notice: None,
         };
-        let fresh = saved.is_none();
-        let mut server = match saved {
-            Some((saved, secret)) => Self {
-                storage,
-                clock,
-                random,
-                lifetimes,
-                secret,
-                strategy: saved.strategy,
-                store: saved.store,
-                sessions: saved.sessions,
-                throttle: Throttle::default(),
-                notice,
+        match server.storage.get(STORAGE_KEY) {
+            Some(text) => match read_saved(&text) {
+                Ok((saved, secret)) => {
+                    server.secret = secret;
+                    server.strategy = saved.strategy;
+                    server.store = saved.store;
+                }
+                Err(why) => {
+                    server.new_secret()?;
+                    server.set_aside(&text, &why);
+                }
             },
             None => {
-                let mut secret = vec![0u8; 32];
-                random.fill(&mut secret)?;
-                Self {
-                    storage,
-                    clock,
-                    random,
-                    lifetimes,
-                    secret,
-                    strategy: Strategy::default(),
-                    store: StoreKind::default(),
-                    sessions: Vec::new(),
-                    throttle: Throttle::default(),
-                    notice,
+                // Saved at once so the new secret outlives this page.
+                server.new_secret()?;
+                if let Err(why) = server.write(&server.fresh()) {
+                    server.run_in_memory();
+                    server.notice = Some(format!(
+                        "This site's localStorage refused the mock server's data ({why}), so \
+                         {IN_MEMORY}. Whatever is stored under `{STORAGE_KEY}` is left untouched."
+                    ));
                 }
             }
-        };
-        server.purge();
-        // Loaded data is saved again only when it changes; a fresh start is saved at once
-        // so the new secret outlives this page.
-        if fresh {
-            server.save()?;
         }
         Ok(server)
     }
 
-    /// A message for the page about how the server started, if anything went wrong.
+    /// A message for the page about how the server runs, if anything went wrong. It may
+    /// appear after a request too, when the saved data turned unreadable meanwhile.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
     }
@@ -163,30 +170,82 @@ impl MockServer {
         self.lifetimes
     }
 
-    /// The live sessions, oldest first.
-    pub fn sessions(&self) -> &[Session] {
-        &self.sessions
+    /// The live sessions, oldest first: this tab's under the Memory store, what storage
+    /// holds now under the Database store.
+    pub fn sessions(&self) -> Vec<Session> {
+        let now = self.clock.now();
+        let mut sessions = match self.store {
+            StoreKind::Memory => self.memory.sessions.clone(),
+            StoreKind::Database => self
+                .storage
+                .get(STORAGE_KEY)
+                .and_then(|text| read_saved(&text).ok())
+                .map(|(saved, _)| saved.sessions)
+                .unwrap_or_default(),
+        };
+        sessions.retain(|s| s.expires_at > now);
+        sessions
     }
 
+    /// Switches how requests are trusted, in this tab and for pages opened from now on.
+    /// When that cannot be saved nothing changes.
     pub fn set_strategy(&mut self, strategy: Strategy) -> Result<()> {
+        let mut saved = self.load();
+        saved.strategy = strategy;
+        self.write(&saved).map_err(|why| ServerError::Save {
+            what: format!("the switch to “{}”", strategy_label(strategy)),
+            why,
+        })?;
         self.strategy = strategy;
-        self.save()
+        Ok(())
     }
 
-    /// Moves the live sessions to the other store: they survive the switch, and then
-    /// live as long as that store does.
+    /// Moves the live sessions (and failed logins) to the other store: they survive the
+    /// switch, and then live as long as that store does. When that cannot be saved
+    /// nothing changes: the sessions stay where they were.
     pub fn set_store(&mut self, store: StoreKind) -> Result<()> {
+        let now = self.clock.now();
+        let mut saved = self.load();
+        let mut memory = self.memory.clone();
+        match (self.store, store) {
+            (StoreKind::Database, StoreKind::Memory) => {
+                memory.sessions.append(&mut saved.sessions);
+                memory
+                    .throttle
+                    .merge(std::mem::take(&mut saved.throttle), now);
+            }
+            (StoreKind::Memory, StoreKind::Database) => {
+                for session in std::mem::take(&mut memory.sessions) {
+                    if !saved.sessions.iter().any(|s| s.id == session.id) {
+                        saved.sessions.push(session);
+                    }
+                }
+                saved
+                    .throttle
+                    .merge(std::mem::take(&mut memory.throttle), now);
+            }
+            _ => {}
+        }
+        saved.sessions.retain(|s| s.expires_at > now);
+        memory.sessions.retain(|s| s.expires_at > now);
+        saved.store = store;
+        self.write(&saved).map_err(|why| ServerError::Save {
+            what: format!("the switch to the “{}” store", store_label(store)),
+            why,
+        })?;
+        self.memory = memory;
         self.store = store;
-        self.save()
+        Ok(())
     }
 
     /// Answers one request.
     pub fn handle(&mut self, request: &Request) -> Response {
         let path = request.path.split('?').next().unwrap_or_default();
+        let mut open = self.open();
         let response = match (request.method, path) {
-            (Method::Post, "/api/login") => self.login(request),
-            (Method::Get, "/api/session") => self.session(request),
-            (Method::Post, "/api/logout") => self.logout(request),
+            (Method::Post, "/api/login") => self.login(request, &mut open),
+            (Method::Get, "/api/session") => self.session(request, &open),
+            (Method::Post, "/api/logout") => self.logout(request, &mut open),
             (_, "/api/login" | "/api/logout") => method_not_allowed("POST"),
             (_, "/api/session") => method_not_allowed("GET"),
             _ => error(
@@ -196,21 +255,32 @@ impl MockServer {
             ),
         };
         // After answering, so an expired session is reported as expired once, then gone.
-        self.purge();
+        self.tidy(&mut open);
         response
     }
 
-    fn login(&mut self, request: &Request) -> Response {
+    fn login(&mut self, request: &Request, open: &mut Open) -> Response {
+        const EXAMPLE: &str = r#"{"username": "alice", "password": "…", "remember": false}"#;
+        // serde's derive takes a JSON array for a struct too (fields by position); the
+        // endpoint takes objects only, as a real one would.
+        if !request
+            .body
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{')
+        {
+            return error(
+                400,
+                Reason::MalformedBody,
+                format!("the body is not a JSON object; send JSON like {EXAMPLE}"),
+            );
+        }
         let body: LoginRequest = match serde_json::from_str(&request.body) {
             Ok(body) => body,
             Err(why) => {
                 return error(
                     400,
                     Reason::MalformedBody,
-                    format!(
-                        "the body is not a login request ({why}); send JSON like \
-                         {{\"username\": \"alice\", \"password\": \"…\", \"remember\": false}}"
-                    ),
+                    format!("the body is not a login request ({why}); send JSON like {EXAMPLE}"),
                 )
             }
         };
@@ -223,8 +293,8 @@ impl MockServer {
             );
         }
         let now = self.clock.now();
-        if let Some(left) = self.throttle.locked_for(username, now) {
-            let seconds = (left + 999) / 1000;
+        if let Some(left) = open.table.throttle.locked_for(username, now) {
+            let seconds = left.saturating_add(999) / 1000;
             return error(
                 429,
                 Reason::Throttled,
@@ -237,14 +307,28 @@ impl MockServer {
             .with_header("Retry-After", seconds.to_string());
         }
         if !users::verify(username, &body.password) {
-            self.throttle.failed(username, now);
+            open.table.throttle.failed(username, now);
+            // A failure that is not counted would let guesses go on without a lockout.
+            if let Err(why) = self.commit(open) {
+                open.table = open.stored.clone();
+                return error(
+                    500,
+                    Reason::Internal,
+                    format!(
+                        "unknown user or wrong password, and the failed attempt could not be \
+                         counted: localStorage refused to save it ({why})"
+                    ),
+                );
+            }
             return error(
                 401,
                 Reason::BadCredentials,
                 "unknown user or wrong password".to_owned(),
             );
         }
-        self.throttle.succeeded(username);
+        // Forgetting earlier failures is left to `tidy`: if that cannot be saved, they
+        // only linger until their window passes.
+        open.table.throttle.succeeded(username);
 
         let lifetime = if body.remember {
             self.lifetimes.remembered_ms
@@ -269,24 +353,34 @@ impl MockServer {
                 // Whatever session this browser had ends: a fresh id at every login, so an
                 // id planted before login (session fixation) is worth nothing after it.
                 if let Some(id) = self.session_id_in(request) {
-                    self.sessions.retain(|s| s.id != id);
+                    open.table.sessions.retain(|s| s.id != id);
                 }
                 let id = match self.new_id() {
                     Ok(id) => id,
-                    Err(why) => return error(500, Reason::Internal, why.to_string()),
+                    Err(why) => {
+                        open.table = open.stored.clone();
+                        return error(500, Reason::Internal, why.to_string());
+                    }
                 };
                 let session = Session {
-                    id: id.clone(),
+                    id,
                     user: username.to_owned(),
                     created_at: now,
-                    expires_at: now + lifetime,
+                    expires_at: now.saturating_add(lifetime),
                 };
-                self.sessions.push(session.clone());
-                if let Err(why) = self.save() {
-                    self.sessions.retain(|s| s.id != id);
-                    return error(500, Reason::Internal, why.to_string());
+                open.table.sessions.push(session.clone());
+                if let Err(why) = self.commit(open) {
+                    open.table = open.stored.clone();
+                    return error(
+                        500,
+                        Reason::Internal,
+                        format!(
+                            "the login failed: the new session could not be saved in \
+                             localStorage ({why}), so you are not logged in"
+                        ),
+                    );
                 }
-                let value = encode_uri_component(&sign(&id, &self.secret));
+                let value = encode_uri_component(&sign(&session.id, &self.secret));
                 Response::json(
                     200,
                     &SessionBody {
@@ -301,7 +395,7 @@ impl MockServer {
         }
     }
 
-    fn session(&mut self, request: &Request) -> Response {
+    fn session(&self, request: &Request, open: &Open) -> Response {
         match self.strategy {
             Strategy::CookieOnly => match cookie_in(request, USER_COOKIE) {
                 Some(user) if !user.is_empty() => Response::json(
@@ -338,13 +432,13 @@ impl MockServer {
                     );
                 };
                 let now = self.clock.now();
-                match self.sessions.iter().find(|s| s.id == id) {
+                match open.table.sessions.iter().find(|s| s.id == id) {
                     Some(session) if session.expires_at <= now => unauthorized(
                         Reason::Expired,
                         format!(
                             "the session expired {} s ago: the server forgets sessions after their \
                              lifetime, whatever the cookie says",
-                            (now - session.expires_at) / 1000
+                            now.saturating_sub(session.expires_at) / 1000
                         ),
                         SESSION_COOKIE,
                     ),
@@ -370,20 +464,33 @@ impl MockServer {
         }
     }
 
-    fn logout(&mut self, request: &Request) -> Response {
-        let cookie = match self.strategy {
-            Strategy::CookieOnly => USER_COOKIE,
-            Strategy::ServerSession => {
-                if let Some(id) = self.session_id_in(request) {
-                    self.sessions.retain(|s| s.id != id);
-                    if let Err(why) = self.save() {
-                        return error(500, Reason::Internal, why.to_string());
-                    }
+    /// Ends the login whatever the strategy: the session a valid `crumbs.sid` names is
+    /// destroyed and both cookies are cleared, so switching strategy afterwards finds no
+    /// login left behind.
+    fn logout(&mut self, request: &Request, open: &mut Open) -> Response {
+        if let Some(id) = self.session_id_in(request) {
+            let before = open.table.sessions.len();
+            open.table.sessions.retain(|s| s.id != id);
+            if open.table.sessions.len() != before {
+                if let Err(why) = self.commit(open) {
+                    open.table = open.stored.clone();
+                    // No cookie is cleared: the session lives on, and the page must not
+                    // look logged out while the server still honours it.
+                    return error(
+                        500,
+                        Reason::Internal,
+                        format!(
+                            "the logout failed: the session's removal could not be saved in \
+                             localStorage ({why}), so the session is still live and you are \
+                             still logged in"
+                        ),
+                    );
                 }
-                SESSION_COOKIE
             }
-        };
-        Response::empty(204).with_header("Set-Cookie", clearing_cookie(cookie))
+        }
+        Response::empty(204)
+            .with_header("Set-Cookie", clearing_cookie(SESSION_COOKIE))
+            .with_header("Set-Cookie", clearing_cookie(USER_COOKIE))
     }
 
     fn session_id_in(&self, request: &Request) -> Option<String> {
@@ -397,32 +504,166 @@ impl MockServer {
         Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 
-    /// Expired sessions are forgotten.
-    fn purge(&mut self) {
-        let now = self.clock.now();
-        let before = self.sessions.len();
-        self.sessions.retain(|s| s.expires_at > now);
-        if self.sessions.len() != before {
-            // Saving again next time is as good: a failure here loses nothing.
-            let _ = self.save();
+    fn new_secret(&mut self) -> Result<()> {
+        let mut secret = vec![0u8; 32];
+        self.random.fill(&mut secret)?;
+        self.secret = secret;
+        Ok(())
+    }
+
+    /// The table a request works on: under the Database store, what storage holds now.
+    fn open(&mut self) -> Open {
+        match self.store {
+            StoreKind::Database => {
+                let saved = self.load();
+                let table = Table {
+                    sessions: saved.sessions.clone(),
+                    throttle: saved.throttle.clone(),
+                };
+                Open {
+                    stored: table.clone(),
+                    table,
+                    saved: Some(saved),
+                }
+            }
+            StoreKind::Memory => Open {
+                stored: self.memory.clone(),
+                table: self.memory.clone(),
+                saved: None,
+            },
         }
     }
 
-    fn save(&self) -> Result<()> {
-        let saved = Saved {
+    /// Keeps the request's changes. Under the Database store they are written over what
+    /// was read when the request began, so nothing another tab saved is lost.
+    fn commit(&mut self, open: &mut Open) -> std::result::Result<(), String> {
+        match &mut open.saved {
+            Some(saved) => {
+                saved.sessions = open.table.sessions.clone();
+                saved.throttle = open.table.throttle.clone();
+                self.write(saved)?;
+            }
+            None => self.memory = open.table.clone(),
+        }
+        open.stored = open.table.clone();
+        Ok(())
+    }
+
+    /// Forgets expired sessions, spent lockouts and stale failures.
+    fn tidy(&mut self, open: &mut Open) {
+        let now = self.clock.now();
+        open.table.sessions.retain(|s| s.expires_at > now);
+        open.table.throttle.prune(now);
+        if open.table != open.stored {
+            // Only leftovers are dropped here, and every request checks expiry: if this
+            // cannot be saved nothing is lost, and the next request tries again.
+            let _ = self.commit(open);
+        }
+    }
+
+    /// Everything saved, as storage holds it now; this tab's fresh data where nothing
+    /// is. Unreadable data is kept aside first.
+    fn load(&mut self) -> Saved {
+        match self.storage.get(STORAGE_KEY) {
+            Some(text) => match read_saved(&text) {
+                Ok((saved, secret)) => {
+                    // Another tab may have started afresh: its secret is the one in use.
+                    self.secret = secret;
+                    saved
+                }
+                Err(why) => {
+                    self.set_aside(&text, &why);
+                    self.fresh()
+                }
+            },
+            None => self.fresh(),
+        }
+    }
+
+    /// What a start with nothing saved saves: this tab's secret and settings.
+    fn fresh(&self) -> Saved {
+        Saved {
             version: SAVED_VERSION,
             secret: STANDARD.encode(&self.secret),
             strategy: self.strategy,
             store: self.store,
-            sessions: match self.store {
-                StoreKind::Database => self.sessions.clone(),
-                StoreKind::Memory => Vec::new(),
+            sessions: Vec::new(),
+            throttle: Throttle::default(),
+        }
+    }
+
+    fn write(&self, saved: &Saved) -> std::result::Result<(), String> {
+        let text = serde_json::to_string(saved).map_err(|e| e.to_string())?;
+        self.storage.set(STORAGE_KEY, &text)
+    }
+
+    /// Keeps unreadable `text` found under [`STORAGE_KEY`] under a free key, then
+    /// replaces it with fresh data. What could not be kept is never replaced: the server
+    /// runs on memory instead.
+    fn set_aside(&mut self, text: &str, why: &str) {
+        let Some(key) = self.free_quarantine_key() else {
+            self.run_in_memory();
+            self.notice = Some(format!(
+                "The mock server's saved data under `{STORAGE_KEY}` is unreadable ({why}) and \
+                 every key for keeping it aside is taken, so it is left untouched and {IN_MEMORY}."
+            ));
+            return;
+        };
+        let notice = match self.storage.set(&key, text) {
+            Err(error) => {
+                self.run_in_memory();
+                format!(
+                    "The mock server's saved data under `{STORAGE_KEY}` is unreadable ({why}) and \
+                     could not be kept aside under `{key}` ({error}), so it is left untouched \
+                     and {IN_MEMORY}."
+                )
+            }
+            Ok(()) => match self.write(&self.fresh()) {
+                Ok(()) => format!(
+                    "The mock server's saved data under `{STORAGE_KEY}` was unreadable ({why}). \
+                     It was kept aside under `{key}` and the server started clean: earlier \
+                     sessions are gone, so log in again."
+                ),
+                Err(error) => {
+                    self.run_in_memory();
+                    format!(
+                        "The mock server's saved data under `{STORAGE_KEY}` was unreadable \
+                         ({why}). It was kept aside under `{key}`, but new data could not be \
+                         saved in its place ({error}), so it is left untouched and {IN_MEMORY}."
+                    )
+                }
             },
         };
-        let text = serde_json::to_string(&saved).map_err(|e| ServerError::Save(e.to_string()))?;
-        self.storage
-            .set(STORAGE_KEY, &text)
-            .map_err(ServerError::Save)
+        self.notice = Some(notice);
+    }
+
+    /// [`QUARANTINE_KEY`], or the first of `….2`, `….3`, … that holds nothing: a kept
+    /// copy is never overwritten.
+    fn free_quarantine_key(&self) -> Option<String> {
+        std::iter::once(QUARANTINE_KEY.to_owned())
+            .chain((2..=u32::MAX).map(|n| format!("{QUARANTINE_KEY}.{n}")))
+            .find(|key| self.storage.get(key).is_none())
+    }
+
+    /// Leaves `localStorage` alone from now on: the server's data lives in this page.
+    fn run_in_memory(&mut self) {
+        self.storage = Rc::new(MemoryStorage::default());
+        // A map in memory takes every write.
+        let _ = self.write(&self.fresh());
+    }
+}
+
+fn strategy_label(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::ServerSession => "Server session",
+        Strategy::CookieOnly => "Cookie only",
+    }
+}
+
+fn store_label(store: StoreKind) -> &'static str {
+    match store {
+        StoreKind::Database => "Database",
+        StoreKind::Memory => "Memory",
     }
 }
 

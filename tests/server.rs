@@ -4,12 +4,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use crumbs::clock::{Clock, ManualClock};
 use crumbs::server::api::{ErrorBody, Reason, SessionBody};
 use crumbs::server::http::{Request, Response};
 use crumbs::server::{
-    Lifetimes, MemoryStorage, MockServer, Random, Storage, StoreKind, Strategy, QUARANTINE_KEY,
-    SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
+    sign, Lifetimes, MemoryStorage, MockServer, Random, ServerError, Storage, StoreKind, Strategy,
+    QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
 };
 
 /// Predictable "random" bytes, different at every call.
@@ -26,8 +28,58 @@ impl Random for Counter {
     }
 }
 
+/// What a browser's `localStorage` refuses a write with when the site's quota is used up.
+const QUOTA: &str =
+    "Failed to execute 'setItem' on 'Storage': Setting the value of 'crumbs.server' exceeded the quota.";
+
+/// `localStorage` as a browser gives it: shared by every tab of the origin, and able to
+/// refuse writes (a full quota, a private mode) while reads and removals still work.
+#[derive(Default)]
+struct BrowserStorage {
+    map: MemoryStorage,
+    /// How many more writes succeed; `None`: all of them.
+    writes_left: Cell<Option<u32>>,
+}
+
+impl BrowserStorage {
+    fn holding(entries: &[(&str, &str)]) -> Rc<Self> {
+        let storage = Self::default();
+        for (key, value) in entries {
+            storage.map.set(key, value).unwrap();
+        }
+        Rc::new(storage)
+    }
+
+    fn refuse_writes(&self) {
+        self.writes_left.set(Some(0));
+    }
+
+    fn refuse_writes_after(&self, writes: u32) {
+        self.writes_left.set(Some(writes));
+    }
+}
+
+impl Storage for BrowserStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        self.map.get(key)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), String> {
+        match self.writes_left.get() {
+            Some(0) => return Err(QUOTA.to_owned()),
+            Some(left) => self.writes_left.set(Some(left - 1)),
+            None => {}
+        }
+        self.map.set(key, value)
+    }
+
+    fn remove(&self, key: &str) {
+        self.map.remove(key);
+    }
+}
+
 struct World {
-    storage: Rc<MemoryStorage>,
+    storage: Rc<BrowserStorage>,
     clock: ManualClock,
     random: Rc<Counter>,
     server: MockServer,
@@ -35,7 +87,11 @@ struct World {
 
 impl World {
     fn new() -> Self {
-        let storage = Rc::new(MemoryStorage::default());
+        Self::on(Rc::new(BrowserStorage::default()))
+    }
+
+    /// The lab started on `storage` as it is.
+    fn on(storage: Rc<BrowserStorage>) -> Self {
         let clock = ManualClock::at(1_800_000_000_000);
         let random = Rc::new(Counter::default());
         let server = MockServer::start(
@@ -53,15 +109,20 @@ impl World {
         }
     }
 
-    /// A page reload: the server starts again on the same storage.
-    fn restart(&mut self) {
-        self.server = MockServer::start(
+    /// Another tab of the same browser: its own server on the same storage and clock.
+    fn tab(&self) -> MockServer {
+        MockServer::start(
             self.storage.clone(),
             Rc::new(self.clock.clone()),
             self.random.clone(),
             Lifetimes::default(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    /// A page reload: the server starts again on the same storage.
+    fn restart(&mut self) {
+        self.server = self.tab();
     }
 
     fn login(&mut self, username: &str, password: &str, remember: bool) -> Response {
@@ -165,6 +226,11 @@ fn a_malformed_body_is_a_400_that_says_what_to_send() {
         r#"{"username":"alice","password":1}"#,
         r#"{"username":"alice","password":"x","admin":true}"#,
         r#"{"username":"  ","password":"x"}"#,
+        r#"["alice","wonderland",true]"#,
+        r#"["alice","wonderland"]"#,
+        r#" ["alice","wonderland"]"#,
+        "null",
+        r#""alice""#,
     ] {
         let response = world.server.handle(&Request::post("/api/login", body));
         assert_eq!(response.status, 400, "{body}");
@@ -384,4 +450,407 @@ fn unknown_routes_and_methods_are_answered() {
             .status,
         405
     );
+}
+
+fn login_request(username: &str, password: &str) -> Request {
+    let body = serde_json::json!({ "username": username, "password": password });
+    Request::post("/api/login", body.to_string())
+}
+
+fn with_cookie(request: Request, cookie: &str) -> Request {
+    request.with_header("Cookie", cookie)
+}
+
+fn error_text(response: &Response) -> String {
+    serde_json::from_str::<ErrorBody>(&response.body)
+        .unwrap_or_else(|e| panic!("{e}: {}", response.body))
+        .error
+}
+
+// Issue 9, item 13.
+
+#[test]
+fn a_json_array_is_not_a_login_request() {
+    let mut world = World::new();
+    let response = world.server.handle(&Request::post(
+        "/api/login",
+        r#"["alice","wonderland",true]"#,
+    ));
+    assert_eq!(response.status, 400, "{}", response.body);
+    assert_eq!(error_reason(&response), Reason::MalformedBody);
+    assert!(response.set_cookies().next().is_none());
+    assert!(world.server.sessions().is_empty());
+    assert!(
+        error_text(&response).contains("JSON object"),
+        "{}",
+        response.body
+    );
+}
+
+// Issue 9, item 2: tabs share one database.
+
+#[test]
+fn a_logout_in_one_tab_is_not_undone_by_another_tabs_save() {
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    let mut other = world.tab();
+    assert_eq!(world.logout(&alice).status, 204);
+    // The other tab saves after the logout: bob logs in there.
+    assert_eq!(other.handle(&login_request("bob", "builder")).status, 200);
+    assert_eq!(
+        error_reason(&world.session(&alice)),
+        Reason::UnknownSession,
+        "the logout holds in the first tab"
+    );
+    let replay = other.handle(&with_cookie(Request::get("/api/session"), &alice));
+    assert_eq!(replay.status, 401, "and in the other tab");
+    world.restart();
+    assert_eq!(world.session(&alice).status, 401, "and after a reload");
+}
+
+#[test]
+fn a_login_in_one_tab_survives_another_tabs_login_and_logout() {
+    let mut world = World::new();
+    let mut other = world.tab();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    let bob = cookie_pair(&other.handle(&login_request("bob", "builder")));
+    assert_eq!(
+        world.session(&alice).status,
+        200,
+        "bob's login kept alice's"
+    );
+    let logout = other.handle(&with_cookie(Request::post("/api/logout", ""), &bob));
+    assert_eq!(logout.status, 204);
+    assert_eq!(
+        world.session(&alice).status,
+        200,
+        "bob's logout kept alice's"
+    );
+    world.restart();
+    assert_eq!(world.session(&alice).status, 200, "and so did the database");
+    assert_eq!(world.session(&bob).status, 401);
+}
+
+#[test]
+fn a_tab_sees_a_login_made_in_another_tab() {
+    let mut world = World::new();
+    let mut other = world.tab();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    let response = other.handle(&with_cookie(Request::get("/api/session"), &alice));
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(session_body(&response).user, "alice");
+    assert_eq!(other.sessions().len(), 1);
+}
+
+#[test]
+fn a_tabs_session_write_keeps_another_tabs_newer_settings() {
+    let mut world = World::new();
+    let mut other = world.tab();
+    world.server.set_strategy(Strategy::CookieOnly).unwrap();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    // The other tab still runs a server session on the database, and saves a login.
+    assert_eq!(other.handle(&login_request("bob", "builder")).status, 200);
+    world.restart();
+    assert_eq!(world.server.strategy(), Strategy::CookieOnly);
+    assert_eq!(world.server.store(), StoreKind::Memory);
+}
+
+// Issue 9, item 3: a change that cannot be saved is undone.
+
+#[test]
+fn a_strategy_switch_that_cannot_be_saved_is_undone() {
+    let mut world = World::new();
+    world.storage.refuse_writes();
+    let error = world.server.set_strategy(Strategy::CookieOnly).unwrap_err();
+    assert_eq!(world.server.strategy(), Strategy::ServerSession, "undone");
+    let text = error.to_string();
+    assert!(
+        text.contains(QUOTA) && text.contains("Cookie only"),
+        "{text}"
+    );
+    let forged = world.session(&format!("{USER_COOKIE}=admin"));
+    assert_eq!(forged.status, 401, "the server still trusts no user cookie");
+    world.restart();
+    assert_eq!(world.server.strategy(), Strategy::ServerSession);
+}
+
+#[test]
+fn a_store_switch_that_cannot_be_saved_is_undone() {
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    world.storage.refuse_writes();
+    let error = world.server.set_store(StoreKind::Memory).unwrap_err();
+    assert_eq!(world.server.store(), StoreKind::Database, "undone");
+    assert!(error.to_string().contains(QUOTA), "{error}");
+    assert_eq!(world.session(&alice).status, 200);
+    world.restart();
+    assert_eq!(world.server.store(), StoreKind::Database);
+    assert_eq!(world.session(&alice).status, 200, "still in the database");
+}
+
+#[test]
+fn a_move_back_to_the_database_that_cannot_be_saved_keeps_the_memory_sessions() {
+    let mut world = World::new();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    world.storage.refuse_writes();
+    assert!(world.server.set_store(StoreKind::Database).is_err());
+    assert_eq!(world.server.store(), StoreKind::Memory);
+    assert_eq!(world.session(&alice).status, 200, "still in memory");
+}
+
+#[test]
+fn server_errors_start_with_a_capital_and_say_what_failed() {
+    for error in [
+        ServerError::Save {
+            what: "the switch to “Cookie only”".to_owned(),
+            why: QUOTA.to_owned(),
+        },
+        ServerError::Random("no entropy".to_owned()),
+    ] {
+        let text = error.to_string();
+        assert!(text.starts_with(char::is_uppercase), "{text}");
+        assert!(!text.contains("switch the store"), "{text}");
+    }
+}
+
+// Issue 9, item 4.
+
+#[test]
+fn a_logout_that_cannot_be_saved_is_a_500_that_keeps_the_session() {
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    world.storage.refuse_writes();
+    let response = world.logout(&alice);
+    assert_eq!(response.status, 500);
+    assert_eq!(error_reason(&response), Reason::Internal);
+    assert!(
+        response.set_cookies().next().is_none(),
+        "no cookie is cleared"
+    );
+    let text = error_text(&response);
+    assert!(
+        text.contains("logout failed") && text.contains(QUOTA),
+        "{text}"
+    );
+    assert_eq!(world.server.sessions().len(), 1, "in memory");
+    assert_eq!(world.session(&alice).status, 200);
+    assert!(
+        world.storage.get(STORAGE_KEY).unwrap().contains("alice"),
+        "in storage"
+    );
+    world.restart();
+    assert_eq!(world.session(&alice).status, 200, "after a reload");
+}
+
+#[test]
+fn a_login_that_cannot_be_saved_is_a_500_that_sets_no_cookie() {
+    let mut world = World::new();
+    world.storage.refuse_writes();
+    let response = world.login("alice", "wonderland", false);
+    assert_eq!(response.status, 500);
+    assert!(response.set_cookies().next().is_none());
+    assert!(
+        error_text(&response).contains("login failed"),
+        "{}",
+        response.body
+    );
+    assert!(world.server.sessions().is_empty());
+}
+
+#[test]
+fn the_memory_store_needs_no_local_storage_for_sessions() {
+    let mut world = World::new();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    world.storage.refuse_writes();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    assert_eq!(world.session(&alice).status, 200);
+    assert_eq!(world.logout(&alice).status, 204);
+}
+
+// Issue 9, items 5 and 8: a full or refusing localStorage.
+
+#[test]
+fn a_full_local_storage_still_starts_the_lab() {
+    let storage = Rc::new(BrowserStorage::default());
+    storage.refuse_writes();
+    let mut world = World::on(storage);
+    let notice = world.server.notice().expect("a notice").to_owned();
+    assert!(notice.contains(QUOTA), "{notice}");
+    assert!(
+        notice.contains("in-memory") && notice.contains("reload"),
+        "{notice}"
+    );
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    assert_eq!(world.session(&alice).status, 200, "the lab works in memory");
+    assert_eq!(world.storage.get(STORAGE_KEY), None, "nothing was written");
+}
+
+#[test]
+fn a_refusing_local_storage_leaves_unreadable_data_where_it_was() {
+    let storage = BrowserStorage::holding(&[(STORAGE_KEY, "not json")]);
+    storage.refuse_writes();
+    let mut world = World::on(storage);
+    let notice = world.server.notice().expect("a notice").to_owned();
+    assert!(
+        notice.contains("left untouched") && notice.contains(QUOTA),
+        "{notice}"
+    );
+    assert_eq!(
+        world.storage.get(STORAGE_KEY).as_deref(),
+        Some("not json"),
+        "never delete what could not be kept"
+    );
+    assert_eq!(world.storage.get(QUARANTINE_KEY), None);
+    assert_eq!(world.login("alice", "wonderland", false).status, 200);
+    assert_eq!(world.storage.get(STORAGE_KEY).as_deref(), Some("not json"));
+}
+
+#[test]
+fn unreadable_data_kept_aside_but_not_replaced_stays_in_place() {
+    // The copy fits, the fresh data does not.
+    let storage = BrowserStorage::holding(&[(STORAGE_KEY, "not json")]);
+    storage.refuse_writes_after(1);
+    let world = World::on(storage);
+    assert_eq!(
+        world.storage.get(QUARANTINE_KEY).as_deref(),
+        Some("not json")
+    );
+    assert_eq!(world.storage.get(STORAGE_KEY).as_deref(), Some("not json"));
+    let notice = world.server.notice().expect("a notice");
+    assert!(notice.contains("in-memory"), "{notice}");
+}
+
+#[test]
+fn a_second_corruption_does_not_overwrite_the_first_kept_copy() {
+    let mut world = World::new();
+    world.storage.set(STORAGE_KEY, "first garbage").unwrap();
+    world.restart();
+    assert_eq!(
+        world.storage.get(QUARANTINE_KEY).as_deref(),
+        Some("first garbage")
+    );
+    world.storage.set(STORAGE_KEY, "second garbage").unwrap();
+    world.restart();
+    let second_key = format!("{QUARANTINE_KEY}.2");
+    assert_eq!(
+        world.storage.get(QUARANTINE_KEY).as_deref(),
+        Some("first garbage"),
+        "the first copy is kept"
+    );
+    assert_eq!(
+        world.storage.get(&second_key).as_deref(),
+        Some("second garbage")
+    );
+    let notice = world.server.notice().expect("a notice");
+    assert!(notice.contains(&second_key), "{notice}");
+}
+
+// Issue 9, item 6: throttling.
+
+#[test]
+fn a_clock_stepping_back_never_stretches_a_lockout() {
+    let mut world = World::new();
+    for _ in 0..5 {
+        world.login("alice", "guess", false);
+    }
+    world.clock.advance(-60 * 60 * 1000);
+    let locked = world.login("alice", "wonderland", false);
+    assert_eq!(locked.status, 429);
+    let seconds: u32 = locked.headers.get("Retry-After").unwrap().parse().unwrap();
+    assert!(seconds <= 30, "Retry-After: {seconds}");
+    world.clock.advance(30_000);
+    assert_eq!(world.login("alice", "wonderland", false).status, 200);
+}
+
+#[test]
+fn a_lockout_survives_a_reload_under_the_database_store() {
+    let mut world = World::new();
+    for _ in 0..5 {
+        world.login("alice", "guess", false);
+    }
+    world.restart();
+    assert_eq!(world.login("alice", "wonderland", false).status, 429);
+    let mut other = world.tab();
+    assert_eq!(
+        other.handle(&login_request("alice", "wonderland")).status,
+        429,
+        "and holds in another tab"
+    );
+}
+
+#[test]
+fn saved_data_from_before_lockouts_were_saved_is_still_read() {
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    let saved = world.storage.get(STORAGE_KEY).unwrap();
+    assert!(!saved.contains("throttle"), "{saved}");
+    world.restart();
+    assert_eq!(world.server.notice(), None);
+    assert_eq!(world.session(&alice).status, 200);
+}
+
+// Issue 9, item 7.
+
+#[test]
+fn logout_under_cookie_only_also_ends_the_server_session() {
+    let mut world = World::new();
+    let sid = cookie_pair(&world.login("alice", "wonderland", false));
+    world.server.set_strategy(Strategy::CookieOnly).unwrap();
+    let user = cookie_pair(&world.login("alice", "wonderland", false));
+    let logout = world.logout(&format!("{sid}; {user}"));
+    assert_eq!(logout.status, 204);
+    assert!(clears(&logout, USER_COOKIE) && clears(&logout, SESSION_COOKIE));
+    assert!(world.server.sessions().is_empty());
+    world.server.set_strategy(Strategy::ServerSession).unwrap();
+    assert_eq!(
+        world.session(&sid).status,
+        401,
+        "switching back logs no one in"
+    );
+}
+
+#[test]
+fn logout_under_server_session_also_clears_the_user_cookie() {
+    let mut world = World::new();
+    let sid = cookie_pair(&world.login("alice", "wonderland", false));
+    let logout = world.logout(&format!("{sid}; {USER_COOKIE}=alice"));
+    assert_eq!(logout.status, 204);
+    assert!(clears(&logout, USER_COOKIE) && clears(&logout, SESSION_COOKIE));
+}
+
+#[test]
+fn data_saved_before_lockouts_were_kept_is_read_as_it_is() {
+    let secret = [7u8; 32];
+    let saved = format!(
+        r#"{{"version":1,"secret":"{}","strategy":"server_session","store":"database","sessions":[{{"id":"00112233445566778899aabbccddeeff","user":"alice","created_at":1800000000000,"expires_at":1800001800000}}]}}"#,
+        STANDARD.encode(secret)
+    );
+    let storage = BrowserStorage::holding(&[(STORAGE_KEY, &saved)]);
+    let mut world = World::on(storage);
+    assert_eq!(world.server.notice(), None);
+    let signed = sign("00112233445566778899aabbccddeeff", &secret);
+    let cookie = format!("{SESSION_COOKIE}={}", signed.replace(':', "%3A"));
+    let response = world.session(&cookie);
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        world.storage.get(STORAGE_KEY).as_deref(),
+        Some(saved.as_str())
+    );
+}
+
+#[test]
+fn data_made_unreadable_while_the_lab_runs_is_kept_aside_not_overwritten() {
+    let mut world = World::new();
+    world.login("alice", "wonderland", false);
+    // An edit in the browser's devtools, or another program, spoils the saved data.
+    world.storage.set(STORAGE_KEY, "spoiled by hand").unwrap();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    assert_eq!(
+        world.storage.get(QUARANTINE_KEY).as_deref(),
+        Some("spoiled by hand")
+    );
+    let notice = world.server.notice().expect("a notice");
+    assert!(notice.contains(QUARANTINE_KEY), "{notice}");
+    assert_eq!(world.session(&bob).status, 200);
 }

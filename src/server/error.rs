@@ -3,10 +3,11 @@ use thiserror::Error;
 /// What can go wrong inside the mock server itself (not the client's fault).
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum ServerError {
-    #[error("the session database could not be saved in localStorage ({0}): free some space for this site, or switch the store to Memory")]
-    Save(String),
+    /// A change was refused by storage and undone.
+    #[error("Nothing changed: localStorage refused to save {what} ({why}).")]
+    Save { what: String, why: String },
 
-    #[error("the browser's random number generator is unavailable ({0}): session ids cannot be made safely")]
+    #[error("The browser's random number generator is unavailable ({0}): session ids cannot be made safely.")]
     Random(String),
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::throttle::Throttle;
 use crate::clock::Millis;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +47,11 @@ pub struct Saved {
     pub store: StoreKind,
     /// Present only with the database store.
     pub sessions: Vec<Session>,
+    /// Failed logins and lockouts, kept where the sessions are (the database store).
+    /// Absent from data saved before they were kept, and whenever there are none, so
+    /// such data reads the same.
+    #[serde(default, skip_serializing_if = "Throttle::is_empty")]
+    pub throttle: Throttle,
 }
 
 pub const SAVED_VERSION: u32 = 1;
