@@ -26,6 +26,14 @@ pub struct Lab {
     pub jar: Rc<DocumentJar>,
 }
 
+impl Lab {
+    /// The server's notice about its storage: it can change while the page runs, when
+    /// another tab or devtools spoils the saved data.
+    pub fn server_notice(&self) -> Option<String> {
+        self.server.borrow().notice().map(str::to_owned)
+    }
+}
+
 /// The name of the cookie that carries the login under `strategy`.
 pub fn login_cookie(strategy: Strategy) -> &'static str {
     match strategy {
@@ -151,7 +159,17 @@ impl LabContext {
         yew::platform::spawn_local(async move {
             let exchange = lab.client.send(request).await;
             dispatcher.dispatch(LabAction::Answered(purpose, Rc::new(exchange)));
+            if let Some(notice) = lab.server_notice() {
+                dispatcher.dispatch(LabAction::ServerNotice(notice));
+            }
         });
+    }
+
+    /// Shows what the server now says about its storage, if anything.
+    pub fn refresh_notice(&self) {
+        if let Some(notice) = self.lab.server_notice() {
+            self.dispatch(LabAction::ServerNotice(notice));
+        }
     }
 
     pub fn check_session(&self, purpose: Purpose) {

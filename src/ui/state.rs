@@ -136,6 +136,8 @@ pub enum LabAction {
     StrategyChanged(Strategy),
     StoreChanged(StoreKind),
     SettingsFailed(String),
+    /// What the server now says about its storage (it can find its data spoiled mid-run).
+    ServerNotice(String),
 }
 
 enum Answer {
@@ -195,6 +197,12 @@ impl Reducible for LabState {
                 state.settings_error = None;
             }
             LabAction::SettingsFailed(why) => state.settings_error = Some(why),
+            LabAction::ServerNotice(notice) => {
+                if state.notice.as_ref() == Some(&notice) {
+                    return self;
+                }
+                state.notice = Some(notice);
+            }
             LabAction::Answered(purpose, exchange) => {
                 if state.pending == Some(purpose) {
                     state.pending = None;

@@ -16,6 +16,7 @@ pub fn StoreSwitch() -> Html {
                 Ok(()) => ctx.dispatch(LabAction::StoreChanged(store)),
                 Err(error) => ctx.dispatch(LabAction::SettingsFailed(error.to_string())),
             }
+            ctx.refresh_notice();
         })
     };
     let current = ctx.state.store;

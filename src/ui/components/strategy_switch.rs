@@ -19,6 +19,7 @@ pub fn StrategySwitch() -> Html {
                 }
                 Err(error) => ctx.dispatch(LabAction::SettingsFailed(error.to_string())),
             }
+            ctx.refresh_notice();
         })
     };
     let current = ctx.state.strategy;
