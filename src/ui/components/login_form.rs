@@ -95,7 +95,7 @@ pub fn LoginForm() -> Html {
             <p class="explain hashing">{ format!(
                 "The mock server keeps these passwords only as salted PBKDF2-HMAC-SHA256 hashes, \
                  with {} rounds. Current guidance asks for {} rounds; in this page that would make \
-                 every login wait about a quarter of a second, so the mock uses fewer. A real server \
+                 every login wait about 0.3 s, so the mock uses fewer. A real server \
                  should follow the guidance, or use Argon2id.",
                 thousands(PBKDF2_ROUNDS),
                 thousands(RECOMMENDED_PBKDF2_ROUNDS),
