@@ -182,7 +182,9 @@ impl CookieOptions {
         cookie.push_str(path);
         if let Some(domain) = &self.domain {
             cookie.push_str("; Domain=");
-            cookie.push_str(domain.trim_start_matches('.'));
+            // One dot, as browsers strip one: `..example.com` stays wrong and is refused
+            // (and reported) rather than silently becoming `example.com`.
+            cookie.push_str(domain.strip_prefix('.').unwrap_or(domain));
         }
         if let Some(seconds) = self.max_age {
             cookie.push_str(&format!("; Max-Age={seconds}"));
