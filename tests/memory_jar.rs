@@ -382,7 +382,7 @@ fn prefixes_are_matched_whatever_their_case_and_nameless_cookies_cannot_fake_the
         ("__host-a=1; Secure", false),
         ("__HOST-a=1; Secure; Path=/; Domain=www.example.com", false),
         ("__hOsT-a=1; Path=/", false),
-        // RFC 6265bis §5.7 step 21: a nameless cookie is sent as its value alone, so one
+        // RFC 6265bis §5.7: a nameless cookie is sent as its value alone, so one
         // whose value starts like a prefixed name would pass for that cookie.
         ("__Host-a; Secure; Path=/", false),
         ("=__Host-a=1; Secure; Path=/", false),
@@ -412,5 +412,31 @@ fn a_cookie_lives_at_most_400_days() {
         assert_eq!(jar.cookie_header(), "a=1", "{line}");
         clock.advance(1);
         assert_eq!(jar.cookie_header(), "", "{line}");
+    }
+}
+
+/// RFC 6265bis §5.6 and today's browsers, where the 2011 http-state suite expected these
+/// lines to be dropped: a pair without `=`, or with nothing before it, is a cookie with an
+/// empty name, sent as its value alone; it replaces the previous nameless cookie.
+#[test]
+fn nameless_cookies_follow_rfc_6265bis() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["foo"], "foo"),
+        (&["=foo"], "foo"),
+        (&["=a=bar"], "a=bar"),
+        (&["foo;bar=baz"], "foo"),
+        (&["foo", "bar"], "bar"),
+        (&["a=b", "=x", "c=d"], "a=b; x; c=d"),
+        (&["foo", "="], "foo"),
+        (&["foo", ""], "foo"),
+        (&["foo", "; bar"], "foo"),
+        (&["six", "seven", " =eight", "test=six"], "eight; test=six"),
+    ];
+    for (lines, header) in cases {
+        let (jar, _) = jar_at(Page::new("home.example.org", "/", false));
+        for line in *lines {
+            jar.apply(line, Source::Server);
+        }
+        assert_eq!(jar.cookie_header(), *header, "{lines:?}");
     }
 }

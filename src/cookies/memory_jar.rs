@@ -44,7 +44,7 @@ pub enum Source {
 /// order (longest path first, then oldest).
 ///
 /// Public suffixes come from the Public Suffix List (the `psl` crate) on the host. In
-/// Wasm, where that list would cost far more than the rest of the cookie layer, only
+/// Wasm, where that list would cost ~255 KB gzipped (more than the whole lab), only
 /// single-label domains (`Domain=com`, `Domain=localhost` from another host) are refused:
 /// there `Domain=co.uk` is accepted, as it would not be in a browser.
 pub struct MemoryJar {
@@ -94,7 +94,7 @@ impl MemoryJar {
         if cookie.http_only && source == Source::Script {
             return false;
         }
-        // RFC 6265bis §5.7 step 21: a nameless cookie is sent as its value alone, so one
+        // RFC 6265bis §5.7: a nameless cookie is sent as its value alone, so one
         // whose value reads as a prefixed name would pass for that protected cookie.
         if cookie.name.is_empty()
             && (starts_with_ignore_case(cookie.value, "__Secure-")
