@@ -275,3 +275,168 @@ fn remove_everywhere_deletes_one_name_on_every_path_and_nothing_else() {
     jar.remove_everywhere("n").unwrap();
     assert_eq!(jar.raw().unwrap(), "other=1");
 }
+
+/// Each line from a page at `host` (http unless `secure`), with whether the jar keeps it
+/// and the `Cookie` header that page then sends.
+fn stored_from(host: &str, secure: bool, line: &str) -> (bool, String) {
+    let (jar, _) = jar_at(Page::new(host, "/", secure));
+    let stored = jar.apply(line, Source::Server);
+    (stored, jar.cookie_header())
+}
+
+#[test]
+fn only_one_leading_dot_of_a_domain_is_ignored() {
+    for (line, stored) in [
+        ("a=1; Domain=example.org", true),
+        ("a=1; Domain=.example.org", true),
+        ("a=1; Domain=.home.example.org", true),
+        ("a=1; Domain=..example.org", false),
+        ("a=1; Domain=..home.example.org", false),
+        ("a=1; Domain=...example.org", false),
+    ] {
+        assert_eq!(
+            stored_from("home.example.org", false, line).0,
+            stored,
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_public_suffix_domain_is_refused_unless_it_is_the_host() {
+    for (host, line, expected) in [
+        ("www.example.com", "a=1; Domain=com", (false, "")),
+        ("www.example.com", "a=1; Domain=.com", (false, "")),
+        ("www.example.com", "a=1; Domain=example.com", (true, "a=1")),
+        ("home.example.org", "a=1; Domain=.org", (false, "")),
+        ("www.example.co.uk", "a=1; Domain=co.uk", (false, "")),
+        ("www.example.co.uk", "a=1; Domain=uk", (false, "")),
+        (
+            "www.example.co.uk",
+            "a=1; Domain=example.co.uk",
+            (true, "a=1"),
+        ),
+        // A private-section suffix: every site under it belongs to someone else.
+        ("me.github.io", "a=1; Domain=github.io", (false, "")),
+        // The suffix itself may set a cookie for itself, host-only.
+        ("github.io", "a=1; Domain=github.io", (true, "a=1")),
+        ("localhost", "a=1; Domain=localhost", (true, "a=1")),
+    ] {
+        let (stored, header) = stored_from(host, false, line);
+        assert_eq!((stored, header.as_str()), expected, "{host}: {line}");
+    }
+    // Host-only: the suffix's cookie is not sent to the sites under it.
+    let (jar, _) = jar_at(Page::new("github.io", "/", false));
+    assert!(jar.apply("a=1; Domain=github.io", Source::Server));
+    assert!(jar.stored()[0].host_only);
+    jar.set_page(Page::new("me.github.io", "/", false));
+    assert_eq!(jar.cookie_header(), "");
+}
+
+#[test]
+fn a_line_with_a_control_character_stores_nothing() {
+    let (jar, _) = localhost();
+    assert!(!jar.apply("a=x\r\nX-Injected: 1; Path=/", Source::Server));
+    assert!(!jar.apply("b=x\0y", Source::Script));
+    assert_eq!(jar.cookie_header(), "");
+}
+
+#[test]
+fn an_http_page_cannot_overwrite_or_shadow_a_secure_cookie() {
+    let (jar, _) = jar_at(Page::new("www.example.com", "/", true));
+    assert!(jar.apply("s=secure; Secure; Path=/", Source::Server));
+    assert!(jar.apply("deep=secure; Secure; Path=/app", Source::Server));
+    jar.set_page(Page::new("www.example.com", "/", false));
+    for line in [
+        "s=plain; Path=/",
+        "s=plain; Path=/app",
+        "S=plain; Path=/app; Domain=example.com",
+        "s=plain; Domain=example.com",
+        "s=plain; Domain=www.example.com; Path=/app/x",
+    ] {
+        let refused = !jar.apply(line, Source::Server);
+        let shadowed = line != "S=plain; Path=/app; Domain=example.com";
+        assert_eq!(refused, shadowed, "{line}");
+    }
+    assert!(!jar.apply("s=gone; Max-Age=0", Source::Script));
+    // Another name, or a path the secure cookie does not cover, is not a shadow.
+    assert!(jar.apply("other=plain", Source::Server));
+    assert!(jar.apply("deep=plain; Path=/", Source::Server));
+    jar.set_page(Page::new("www.example.com", "/app", true));
+    assert_eq!(
+        jar.cookie_header(),
+        "deep=secure; S=plain; s=secure; other=plain; deep=plain"
+    );
+    // A secure page may replace it.
+    jar.set_page(Page::new("www.example.com", "/", true));
+    assert!(jar.apply("s=new; Secure; Path=/", Source::Server));
+}
+
+#[test]
+fn prefixes_are_matched_whatever_their_case_and_nameless_cookies_cannot_fake_them() {
+    for (line, stored) in [
+        ("__Secure-a=1; Secure", true),
+        ("__secure-a=1", false),
+        ("__SECURE-a=1", false),
+        ("__Host-a=1; Secure; Path=/", true),
+        ("__host-a=1; Secure", false),
+        ("__HOST-a=1; Secure; Path=/; Domain=www.example.com", false),
+        ("__hOsT-a=1; Path=/", false),
+        // RFC 6265bis §5.7: a nameless cookie is sent as its value alone, so one
+        // whose value starts like a prefixed name would pass for that cookie.
+        ("__Host-a; Secure; Path=/", false),
+        ("=__Host-a=1; Secure; Path=/", false),
+        ("=__secure-a=1; Secure; Path=/", false),
+        ("=__Securea=1; Secure; Path=/", true),
+        ("plain", true),
+    ] {
+        assert_eq!(
+            stored_from("www.example.com", true, line).0,
+            stored,
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_cookie_lives_at_most_400_days() {
+    const DAY: i64 = 86_400_000;
+    for line in [
+        "a=1; Max-Age=999999999",
+        "a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        let (jar, clock) = localhost();
+        assert!(jar.apply(line, Source::Server), "{line}");
+        assert_eq!(jar.stored()[0].expires_at, Some(NOW + 400 * DAY), "{line}");
+        clock.advance(400 * DAY - 1);
+        assert_eq!(jar.cookie_header(), "a=1", "{line}");
+        clock.advance(1);
+        assert_eq!(jar.cookie_header(), "", "{line}");
+    }
+}
+
+/// RFC 6265bis §5.6 and today's browsers, where the 2011 http-state suite expected these
+/// lines to be dropped: a pair without `=`, or with nothing before it, is a cookie with an
+/// empty name, sent as its value alone; it replaces the previous nameless cookie.
+#[test]
+fn nameless_cookies_follow_rfc_6265bis() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["foo"], "foo"),
+        (&["=foo"], "foo"),
+        (&["=a=bar"], "a=bar"),
+        (&["foo;bar=baz"], "foo"),
+        (&["foo", "bar"], "bar"),
+        (&["a=b", "=x", "c=d"], "a=b; x; c=d"),
+        (&["foo", "="], "foo"),
+        (&["foo", ""], "foo"),
+        (&["foo", "; bar"], "foo"),
+        (&["six", "seven", " =eight", "test=six"], "eight; test=six"),
+    ];
+    for (lines, header) in cases {
+        let (jar, _) = jar_at(Page::new("home.example.org", "/", false));
+        for line in *lines {
+            jar.apply(line, Source::Server);
+        }
+        assert_eq!(jar.cookie_header(), *header, "{lines:?}");
+    }
+}

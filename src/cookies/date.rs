@@ -9,8 +9,17 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// `Thu, 01 Jan 1970 00:00:00 GMT` for a Unix time in seconds.
+/// The earliest and latest moments [`parse_cookie_date`] reads, as browsers do (RFC 6265
+/// §5.1.1: years before 1601 are ignored; a year has at most four digits):
+/// 1601-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+const FIRST_READABLE: i64 = -11_644_473_600;
+const LAST_READABLE: i64 = 253_402_300_799;
+
+/// `Thu, 01 Jan 1970 00:00:00 GMT` for a Unix time in seconds, clamped to the dates a
+/// browser reads (1601 to 9999): a removal dated in year 1500 or -1 must still read as a
+/// past date, where written as is it would be ignored and create the cookie it deletes.
 pub fn format_http_date(unix_seconds: i64) -> String {
+    let unix_seconds = unix_seconds.clamp(FIRST_READABLE, LAST_READABLE);
     let days = unix_seconds.div_euclid(86_400);
     let seconds = unix_seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
@@ -173,16 +182,41 @@ mod tests {
         }
     }
 
+    /// 1601-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range browsers read.
+    const FIRST: i64 = -11_644_473_600;
+    const LAST: i64 = 253_402_300_799;
+
+    #[test]
+    fn dates_outside_what_browsers_read_are_clamped_into_it() {
+        for (seconds, text) in [
+            (FIRST, "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (FIRST - 1, "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (-62_198_755_200, "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (
+                -62_167_219_200 - 86_400 * 366,
+                "Mon, 01 Jan 1601 00:00:00 GMT",
+            ),
+            (i64::MIN, "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (LAST, "Fri, 31 Dec 9999 23:59:59 GMT"),
+            (LAST + 1, "Fri, 31 Dec 9999 23:59:59 GMT"),
+            (i64::MAX, "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ] {
+            assert_eq!(format_http_date(seconds), text, "{seconds}");
+            let read = parse_cookie_date(text);
+            assert_eq!(read, Some(seconds.clamp(FIRST, LAST)), "{text}");
+        }
+    }
+
     #[test]
     fn every_day_for_centuries_round_trips() {
-        for day in (-200_000..200_000).step_by(37) {
+        for day in (-1_000_000..3_000_000).step_by(37) {
             let seconds = day * 86_400 + 3_723;
             let text = format_http_date(seconds);
-            if parse_cookie_date(&text).is_some() {
-                assert_eq!(parse_cookie_date(&text), Some(seconds), "{text}");
-            } else {
-                assert!(civil_from_days(day).0 < 1601, "{text}");
-            }
+            assert_eq!(
+                parse_cookie_date(&text),
+                Some(seconds.clamp(FIRST, LAST)),
+                "{text}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::page::default_path;
+use super::page::{default_path, domain_matches, path_matches};
 use super::set_cookie::parse_set_cookie;
 use super::{CookieJar, Page, Result, SameSite, MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES};
 use crate::clock::{Clock, Millis, SystemClock};
@@ -34,10 +34,19 @@ pub enum Source {
     Server,
 }
 
-/// An in-memory cookie store that applies RFC 6265bis §5.7 storage rules: Max-Age over
-/// Expires, expiry, default path, domain matching, `Secure` only from a secure page,
-/// `SameSite=None` only with `Secure`, the size limit, replacement by (name, domain,
-/// path), and the `Cookie` string in §5.8.3 order (longest path first, then oldest).
+/// An in-memory cookie store that applies RFC 6265bis §5.6–§5.7 storage rules: a line
+/// with a control character ignored whole, Max-Age over Expires, lifetimes capped at 400
+/// days, expiry, default path, domain matching (one leading dot ignored), public suffixes
+/// refused, `Secure` only from a secure page, which alone may overwrite or shadow a
+/// `Secure` cookie, `SameSite=None` only with `Secure`, the `__Secure-` and `__Host-`
+/// prefixes (any case, and never faked by a nameless cookie), the size limit,
+/// replacement by (name, domain, host-only, path), and the `Cookie` string in §5.8.3
+/// order (longest path first, then oldest).
+///
+/// Public suffixes come from the Public Suffix List (the `psl` crate) on the host. In
+/// Wasm, where that list would cost ~255 KB gzipped (more than the whole lab), only
+/// single-label domains (`Domain=com`, `Domain=localhost` from another host) are refused:
+/// there `Domain=co.uk` is accepted, as it would not be in a browser.
 pub struct MemoryJar {
     page: RefCell<Page>,
     clock: Rc<dyn Clock>,
@@ -85,12 +94,24 @@ impl MemoryJar {
         if cookie.http_only && source == Source::Script {
             return false;
         }
-        let (domain, host_only) = match cookie
+        // RFC 6265bis §5.7: a nameless cookie is sent as its value alone, so one
+        // whose value reads as a prefixed name would pass for that protected cookie.
+        if cookie.name.is_empty()
+            && (starts_with_ignore_case(cookie.value, "__Secure-")
+                || starts_with_ignore_case(cookie.value, "__Host-"))
+        {
+            return false;
+        }
+        let domain_attribute = cookie
             .domain
             .as_deref()
             .filter(|d| d.len() <= MAX_ATTRIBUTE_BYTES)
-        {
-            Some(domain) if page.domain_matches(domain) => (domain.to_owned(), false),
+            // §5.7 step 9: a public suffix is refused, unless it is the page's own host,
+            // which then gets a host-only cookie.
+            .filter(|d| !(is_public_suffix(d) && *d == page.host));
+        let (domain, host_only) = match domain_attribute {
+            Some(domain) if is_public_suffix(domain) => return false,
+            Some(domain) if domain_matches(&page.host, domain) => (domain.to_owned(), false),
             Some(_) => return false,
             None => (page.host.clone(), true),
         };
@@ -111,8 +132,24 @@ impl MemoryJar {
             return false;
         }
         let name = cookie.name.to_owned();
-        if (name.starts_with("__Secure-") && !secure)
-            || (name.starts_with("__Host-") && (!secure || !host_only || path != "/"))
+        // Prefixes match whatever their case (RFC 6265bis §4.1.3), as `CookieOptions`
+        // checks them; `__Host-` also needs an explicit `Path=/`.
+        if (starts_with_ignore_case(&name, "__Secure-") && !secure)
+            || (starts_with_ignore_case(&name, "__Host-")
+                && (!secure || !host_only || cookie.path != Some("/")))
+        {
+            return false;
+        }
+        // §5.7 step 16: a page that is not secure may neither overwrite a `Secure` cookie
+        // nor shadow it with one of the same name on an overlapping domain and path.
+        self.purge_expired();
+        if !page.secure
+            && self.cookies.borrow().iter().any(|c| {
+                c.secure
+                    && c.name == name
+                    && domains_overlap(&c.domain, &domain)
+                    && path_matches(&path, &c.path)
+            })
         {
             return false;
         }
@@ -171,7 +208,7 @@ impl MemoryJar {
                 let domain_ok = if c.host_only {
                     page.host == c.domain
                 } else {
-                    page.domain_matches(&c.domain)
+                    domain_matches(&page.host, &c.domain)
                 };
                 domain_ok
                     && page.path_matches(&c.path)
@@ -203,6 +240,42 @@ impl MemoryJar {
             .borrow_mut()
             .retain(|c| c.expires_at.is_none_or(|at| at > now));
     }
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+}
+
+/// Either domain is the other or a parent of it (the overlap §5.7 step 16 looks for).
+fn domains_overlap(a: &str, b: &str) -> bool {
+    let parent_of = |child: &str, parent: &str| {
+        child
+            .strip_suffix(parent)
+            .is_some_and(|rest| rest.ends_with('.'))
+    };
+    a == b || parent_of(a, b) || parent_of(b, a)
+}
+
+/// A single label (`com`, `localhost`) is a public suffix under the list's default rule,
+/// whatever the list holds.
+fn is_single_label(domain: &str) -> bool {
+    !domain.contains('.')
+}
+
+/// Whether `domain` (lower case) is a public suffix: a whole registry such as `com`,
+/// `co.uk` or `github.io`, under which a cookie would reach every site.
+#[cfg(not(target_arch = "wasm32"))]
+fn is_public_suffix(domain: &str) -> bool {
+    is_single_label(domain)
+        || psl::suffix(domain.as_bytes())
+            .is_some_and(|suffix| suffix.as_bytes() == domain.as_bytes())
+}
+
+/// In Wasm the list is left out (see [`MemoryJar`]): single labels only.
+#[cfg(target_arch = "wasm32")]
+fn is_public_suffix(domain: &str) -> bool {
+    is_single_label(domain)
 }
 
 impl CookieJar for MemoryJar {

@@ -182,7 +182,9 @@ impl CookieOptions {
         cookie.push_str(path);
         if let Some(domain) = &self.domain {
             cookie.push_str("; Domain=");
-            cookie.push_str(domain.trim_start_matches('.'));
+            // One dot, as browsers strip one: `..example.com` stays wrong and is refused
+            // (and reported) rather than silently becoming `example.com`.
+            cookie.push_str(domain.strip_prefix('.').unwrap_or(domain));
         }
         if let Some(seconds) = self.max_age {
             cookie.push_str(&format!("; Max-Age={seconds}"));
@@ -412,6 +414,36 @@ mod tests {
                 Err(expected),
                 "{options:?} {name}"
             );
+        }
+    }
+
+    #[test]
+    fn a_date_that_removes_is_written_as_one_that_browsers_read_as_removing() {
+        use crate::cookies::parse_set_cookie;
+        use time::{Date, Month, PrimitiveDateTime, Time};
+        let now = at(1_800_000_000);
+        let year = |year: i32| {
+            PrimitiveDateTime::new(
+                Date::from_calendar_date(year, Month::March, 1).unwrap(),
+                Time::MIDNIGHT,
+            )
+            .assume_utc()
+        };
+        for (expires, written) in [
+            (at(0), "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (year(1601), "Thu, 01 Mar 1601 00:00:00 GMT"),
+            (year(1600), "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (year(1500), "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (year(0), "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (year(-1), "Mon, 01 Jan 1601 00:00:00 GMT"),
+            (year(-9999), "Mon, 01 Jan 1601 00:00:00 GMT"),
+        ] {
+            let options = CookieOptions::new().expires(expires);
+            assert!(options.is_removal(now), "{expires}");
+            let line = options.render("n", "").unwrap();
+            assert!(line.ends_with(&format!("; Expires={written}")), "{line}");
+            let parsed = parse_set_cookie(&line).unwrap();
+            assert!(parsed.is_removal(now.unix_timestamp() * 1000), "{line}");
         }
     }
 

@@ -26,18 +26,15 @@ impl Page {
     }
 
     /// Whether a `Domain` attribute may be set from this page (§5.1.3 domain-match): the
-    /// host itself or a parent domain of it, never a parent of an IP address.
+    /// host itself or a parent domain of it, never a parent of an IP address. One leading
+    /// `.` is ignored, as browsers read `Domain` (RFC 6265bis §5.6.3); a second one is not.
+    /// Public suffixes are the jar's concern (see [`MemoryJar`](super::MemoryJar)).
     pub fn domain_matches(&self, domain: &str) -> bool {
-        let domain = domain.trim_start_matches('.').to_ascii_lowercase();
-        if self.host == domain {
-            return true;
-        }
-        !is_ip(&self.host)
-            && !domain.is_empty()
-            && self
-                .host
-                .strip_suffix(&domain)
-                .is_some_and(|rest| rest.ends_with('.'))
+        let domain = domain
+            .strip_prefix('.')
+            .unwrap_or(domain)
+            .to_ascii_lowercase();
+        domain_matches(&self.host, &domain)
     }
 
     /// The cookie paths this page can see: `/` and each directory on the way to its own
@@ -78,6 +75,17 @@ fn is_ip(host: &str) -> bool {
             && host.split('.').all(|part| {
                 !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
             })
+}
+
+/// RFC 6265 §5.1.3 domain-match, nothing stripped: `host` (lower case) is `domain` (lower
+/// case) or a name under it, and not an IP address.
+pub(crate) fn domain_matches(host: &str, domain: &str) -> bool {
+    host == domain
+        || !is_ip(host)
+            && !domain.is_empty()
+            && host
+                .strip_suffix(domain)
+                .is_some_and(|rest| rest.ends_with('.'))
 }
 
 /// RFC 6265 §5.1.4: the paths are equal, or the cookie's path is a prefix of the
@@ -129,6 +137,9 @@ mod tests {
             ("www.example.com", true),
             ("example.com", true),
             (".example.com", true),
+            ("..example.com", false),
+            (".www.example.com", true),
+            ("..www.example.com", false),
             ("EXAMPLE.com", true),
             ("ample.com", false),
             ("other.com", false),

@@ -5,6 +5,9 @@ use super::date::parse_cookie_date;
 use super::SameSite;
 use crate::clock::Millis;
 
+/// The longest a cookie may live: 400 days (RFC 6265bis §5.5, the cookie-age-limit).
+const MAX_LIFETIME_MS: Millis = 400 * 24 * 3600 * 1000;
+
 /// One `Set-Cookie` line, its attributes read as a browser reads them. A later attribute
 /// of the same name wins; an attribute a browser would ignore is `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,7 +18,7 @@ pub struct SetCookie<'a> {
     pub expires: Option<Millis>,
     /// Seconds; zero or less means "delete now".
     pub max_age: Option<i64>,
-    /// Lower case, leading `.` removed.
+    /// Lower case, one leading `.` removed (a second one stays, and no host matches it).
     pub domain: Option<String>,
     /// Only a value starting with `/`; otherwise the default path applies.
     pub path: Option<&'a str>,
@@ -27,12 +30,16 @@ pub struct SetCookie<'a> {
 
 impl SetCookie<'_> {
     /// When the cookie expires, in milliseconds since the epoch: `Max-Age` wins over
-    /// `Expires`; `None` for a session cookie.
+    /// `Expires`, and neither reaches more than 400 days past `now`
+    /// (RFC 6265bis §5.6.1–§5.6.2, as browsers do); `None` for a session cookie.
     pub fn expires_at(&self, now: Millis) -> Option<Millis> {
+        let latest = now.saturating_add(MAX_LIFETIME_MS);
         match (self.max_age, self.expires) {
             (Some(seconds), _) if seconds <= 0 => Some(Millis::MIN),
-            (Some(seconds), _) => Some(now.saturating_add(seconds.saturating_mul(1000))),
-            (None, at) => at,
+            (Some(seconds), _) => {
+                Some(now.saturating_add(seconds.saturating_mul(1000)).min(latest))
+            }
+            (None, at) => at.map(|at| at.min(latest)),
         }
     }
 
@@ -51,6 +58,11 @@ impl SetCookie<'_> {
 /// assert!(cookie.http_only);
 /// ```
 pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
+    // RFC 6265bis §5.6 step 1: a control character other than tab (NUL, CR, LF, …) voids
+    // the whole line; keeping part of it would let `a=x\r\nX-Injected: 1` through.
+    if line.chars().any(|c| c != '\t' && (c < ' ' || c == '\x7f')) {
+        return None;
+    }
     let mut parts = line.split(';');
     let pair = parts.next()?.trim_matches(is_space);
     let (name, value) = match pair.split_once('=') {
@@ -100,7 +112,9 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
                 }
             }
             "domain" => {
-                let domain = value.trim_start_matches('.');
+                // Only one dot (RFC 6265bis §5.6.3): `..example.com` stays a domain that
+                // no host matches, so the cookie is refused.
+                let domain = value.strip_prefix('.').unwrap_or(value);
                 if !domain.is_empty() {
                     cookie.domain = Some(domain.to_ascii_lowercase());
                 }
@@ -147,6 +161,75 @@ mod tests {
         assert_eq!(parsed.max_age, Some(60));
         assert_eq!(parsed.expires, Some(10_000));
         assert_eq!(parsed.expires_at(1_000), Some(61_000), "Max-Age wins");
+    }
+
+    #[test]
+    fn a_line_with_a_control_character_is_ignored_whole() {
+        for line in [
+            "a=x\r\nX-Injected: 1; Path=/",
+            "a=x\nb=y",
+            "a=x\rb",
+            "a=b\0c",
+            "a\x01=b",
+            "a=b; Path=/\x1f",
+            "a=b; Domain=example.com\x0b",
+            "a=\x7f",
+            "flag\x08",
+        ] {
+            assert_eq!(parse_set_cookie(line), None, "{line:?}");
+        }
+        // Tab is the one control character a cookie line may hold (RFC 6265bis §5.6).
+        let tabbed = parse_set_cookie("a=b\tc;\tPath=/").unwrap();
+        assert_eq!((tabbed.value, tabbed.path), ("b\tc", Some("/")));
+    }
+
+    #[test]
+    fn only_one_leading_dot_is_stripped_from_domain() {
+        for (line, domain) in [
+            ("a=1; Domain=example.com", Some("example.com")),
+            ("a=1; Domain=.example.com", Some("example.com")),
+            ("a=1; Domain=..example.com", Some(".example.com")),
+            ("a=1; Domain=...Example.com", Some("..example.com")),
+            ("a=1; Domain=.", None),
+        ] {
+            assert_eq!(
+                parse_set_cookie(line).unwrap().domain.as_deref(),
+                domain,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn lifetimes_are_capped_at_400_days() {
+        const NOW: Millis = 1_800_000_000_000;
+        const CAP: Millis = NOW + 400 * 86_400 * 1000;
+        for (line, expires_at) in [
+            ("a=1; Max-Age=60", Some(NOW + 60_000)),
+            ("a=1; Max-Age=34560000", Some(CAP)),
+            ("a=1; Max-Age=34560001", Some(CAP)),
+            ("a=1; Max-Age=99999999999999999999", Some(CAP)),
+            ("a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT", Some(CAP)),
+            (
+                "a=1; Expires=Sun, 14 Feb 2027 08:00:00 GMT",
+                Some(NOW + 30 * 86_400 * 1000),
+            ),
+            ("a=1; Max-Age=0", Some(Millis::MIN)),
+            ("a=1", None),
+        ] {
+            assert_eq!(
+                parse_set_cookie(line).unwrap().expires_at(NOW),
+                expires_at,
+                "{line}"
+            );
+        }
+        // Near the end of time the cap saturates rather than overflowing.
+        assert_eq!(
+            parse_set_cookie("a=1; Max-Age=60")
+                .unwrap()
+                .expires_at(Millis::MAX),
+            Some(Millis::MAX)
+        );
     }
 
     #[test]

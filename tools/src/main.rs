@@ -1,5 +1,8 @@
 //! `crumbs-tools bench`: the figures `make bench` prints, each beside its baseline.
 //! `crumbs-tools screenshot FILE`: the README's picture of the lab, from the release build.
+//! `crumbs-tools http-state DIR`: the http-state cookie suite run against `MemoryJar`.
+
+mod http_state;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,7 +28,15 @@ async fn main() -> Result<()> {
                 .context("usage: crumbs-tools screenshot FILE.png")?;
             screenshot(&root, Path::new(out)).await
         }
-        _ => bail!("usage: crumbs-tools bench | crumbs-tools screenshot FILE.png"),
+        Some("http-state") => {
+            let dir = args
+                .get(1)
+                .context("usage: crumbs-tools http-state DIR (the suite's tests/data folder)")?;
+            http_state::run(Path::new(dir))
+        }
+        _ => bail!(
+            "usage: crumbs-tools bench | crumbs-tools screenshot FILE.png | crumbs-tools http-state DIR"
+        ),
     }
 }
 
