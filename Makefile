@@ -4,7 +4,7 @@ CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CARGO_HOME)/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: setup serve build test test-host test-browser test-e2e lint bench screenshot
+.PHONY: setup serve build test test-host test-browser test-e2e lint bench screenshot http-state
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +25,13 @@ lint:
 
 test-host:
 	cargo test
+	cargo test -p crumbs-tools
+
+# The public http-state cookie suite against MemoryJar, from a checkout of it (not part of
+# this project): HTTP_STATE=path/to/http-state/tests/data make http-state
+HTTP_STATE ?= ../shared/http-state
+http-state:
+	cargo run -q -p crumbs-tools -- http-state $(HTTP_STATE)
 
 # Every tests/browser_*.rs runs in headless Chromium.
 test-browser:
