@@ -108,9 +108,12 @@ impl Client {
                     .any(|(n, v)| n == name && (removal || v == value))
             })
         };
-        let readable = cookie
-            .path
-            .is_none_or(|path| self.jar.page().is_ok_and(|page| page.path_matches(path)));
+        // Without a Path the cookie lands on the page's own directory, which it can read;
+        // a page that cannot say where it is gets the benefit of the doubt.
+        let readable = match (cookie.path, self.jar.page()) {
+            (Some(path), Ok(page)) => page.path_matches(path),
+            _ => true,
+        };
         let was_there = present();
         if let Err(error) = self.jar.write_raw(&script_line(&cookie, removal)) {
             return vec![format!("`{}` could not be stored: {error}", cookie.name)];

@@ -259,3 +259,15 @@ fn a_removal_by_a_past_expires_deletes_and_says_how() {
         ["`gone` was deleted from the jar (an Expires in the past)."]
     );
 }
+
+#[test]
+fn a_cookie_for_a_path_the_page_cannot_read_is_not_called_refused() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let notes = exchange_with(&jar, vec!["a=1; Path=/api"]);
+    assert_eq!(jar.stored()[0].path, "/api");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("stored for Path=/api, which this page is not under"),
+        "{notes:?}"
+    );
+}
