@@ -3,12 +3,14 @@
 //! jar as a browser would, and describes every exchange for the network log.
 
 mod exchange;
+mod explain;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 pub use exchange::Exchange;
+use explain::{as_read_back, explain, script_line, Outcome};
 
 use crate::cookies::{parse_raw, parse_set_cookie, CookieJar};
 use crate::server::http::{Request, Response};
@@ -84,54 +86,44 @@ impl Client {
     /// Stores one `Set-Cookie` as the browser would have, and says in plain words what
     /// differed from what the server asked for.
     fn apply(&self, set_cookie: &str) -> Vec<String> {
-        let mut notes = Vec::new();
+        // Parsed once: what is written and what is explained both come from this reading,
+        // so an attribute can never be mistaken for the cookie's name or value.
         let Some(cookie) = parse_set_cookie(set_cookie) else {
-            notes.push(format!(
+            return vec![format!(
                 "Ignored a Set-Cookie the browser could not read: `{set_cookie}`"
-            ));
-            return notes;
+            )];
         };
-        let name = cookie.name.to_owned();
         let removal = cookie.is_removal(self.jar.now());
+        // What the page will read if the jar keeps the cookie: the same reading as the
+        // page's own (quotes around a value come off), so the two compare like for like.
+        let read_back = as_read_back(&cookie);
+        let expected = parse_raw(&read_back).into_iter().next();
         let present = || {
+            let Some((name, value)) = expected else {
+                return false;
+            };
             self.jar.raw().is_ok_and(|raw| {
                 parse_raw(&raw)
                     .into_iter()
-                    .any(|(n, v)| n == name && (removal || v == cookie.value))
+                    .any(|(n, v)| n == name && (removal || v == value))
             })
         };
-        let was_there = removal && present();
-        let attributes: Vec<&str> = set_cookie.split(';').collect();
-        let kept: Vec<&str> = attributes
-            .iter()
-            .copied()
-            .filter(|a| !a.trim().eq_ignore_ascii_case("HttpOnly"))
-            .collect();
-        if kept.len() != attributes.len() && !removal {
-            notes.push(format!(
-                "`{name}` asks for HttpOnly: a real browser would hide it from page scripts, so \
-                 JavaScript (and an attacker's injected script) could never read it. A script \
-                 cannot set that flag, so Crumbs stores `{name}` without it, which is why it \
-                 shows in the cookie table."
-            ));
+        // Without a Path the cookie lands on the page's own directory, which it can read;
+        // a page that cannot say where it is gets the benefit of the doubt.
+        let readable = match (cookie.path, self.jar.page()) {
+            (Some(path), Ok(page)) => page.path_matches(path),
+            _ => true,
+        };
+        let was_there = present();
+        if let Err(error) = self.jar.write_raw(&script_line(&cookie, removal)) {
+            return vec![format!("`{}` could not be stored: {error}", cookie.name)];
         }
-        let line = kept.join(";");
-        if let Err(error) = self.jar.write_raw(&line) {
-            notes.push(format!("`{name}` could not be stored: {error}"));
-            return notes;
-        }
-        match (removal, present()) {
-            (true, false) if was_there => {
-                notes.push(format!("`{name}` was deleted from the jar (Max-Age=0)."))
-            }
-            (true, false) | (false, true) => {}
-            (true, true) => notes.push(format!(
-                "`{name}` should have been deleted but another `{name}` (set on another path or domain) is still in the jar."
-            )),
-            (false, false) => notes.push(format!(
-                "The browser did not keep `{name}`: it refused the Set-Cookie (check its Secure, SameSite and Domain)."
-            )),
-        }
-        notes
+        let outcome = Outcome {
+            removal,
+            was_there,
+            present_after: present(),
+            readable,
+        };
+        explain(&cookie, outcome)
     }
 }

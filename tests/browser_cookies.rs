@@ -250,3 +250,32 @@ fn the_page_is_where_the_test_runs() {
     assert_eq!(page.host, "127.0.0.1");
     assert!(page.secure, "Chromium treats 127.0.0.1 as a secure context");
 }
+
+#[wasm_bindgen_test]
+fn delete_removes_host_and_secure_prefixed_cookies() {
+    clear();
+    raw_assign("__Host-x=1; Secure; Path=/");
+    raw_assign("__Secure-y=1; Secure; Path=/");
+    raw_assign("keep=1; Path=/");
+    assert_eq!(raw_cookie(), "__Host-x=1; __Secure-y=1; keep=1");
+    let jar = jar();
+    jar.remove_everywhere("__Host-x")
+        .unwrap_or_else(|e| panic!("delete __Host-x: {e}"));
+    jar.remove_everywhere("__Secure-y")
+        .unwrap_or_else(|e| panic!("delete __Secure-y: {e}"));
+    assert_eq!(raw_cookie(), "keep=1");
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn delete_removes_a_partitioned_cookie() {
+    clear();
+    raw_assign("p=1; Secure; Path=/; Partitioned");
+    raw_assign("keep=1; Path=/");
+    assert_eq!(raw_cookie(), "p=1; keep=1");
+    jar()
+        .remove_everywhere("p")
+        .unwrap_or_else(|e| panic!("delete p: {e}"));
+    assert_eq!(raw_cookie(), "keep=1");
+    clear();
+}

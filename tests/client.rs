@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crumbs::client::{Client, Transport};
 use crumbs::clock::ManualClock;
-use crumbs::cookies::{CookieJar, MemoryJar, Page};
+use crumbs::cookies::{CookieJar, MemoryJar, Page, SameSite};
 use crumbs::server::http::{Request, Response};
 use crumbs::server::{
     CryptoRandom, Lifetimes, MemoryStorage, MockServer, Strategy, SESSION_COOKIE, USER_COOKIE,
@@ -150,4 +150,124 @@ fn a_set_cookie_the_browser_refuses_is_noted() {
         exchange.notes
     );
     assert_eq!(jar.raw().unwrap(), "");
+}
+
+/// A server that answers every request with the given `Set-Cookie` lines.
+struct Answers(Vec<&'static str>);
+
+impl Transport for Answers {
+    fn send(&self, _: &Request) -> Response {
+        self.0.iter().fold(Response::empty(200), |response, line| {
+            response.with_header("Set-Cookie", *line)
+        })
+    }
+}
+
+fn exchange_with(jar: &Rc<MemoryJar>, lines: Vec<&'static str>) -> Vec<String> {
+    Client::new(Rc::new(Answers(lines)), jar.clone())
+        .exchange(Request::get("/"))
+        .notes
+}
+
+#[test]
+fn a_line_starting_with_http_only_keeps_its_pair_and_stores_no_cookie_named_path() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let notes = exchange_with(&jar, vec!["HttpOnly; Path=/"]);
+    // A browser reads `HttpOnly` here as a nameless cookie's value (RFC 6265bis §5.6),
+    // not as the flag: the line keeps its pair and asks for no HttpOnly.
+    assert_eq!(jar.raw().unwrap(), "HttpOnly", "{notes:?}");
+    assert!(jar.stored().iter().all(|c| c.name != "Path"));
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn an_http_only_attribute_with_a_value_is_still_stripped() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let notes = exchange_with(&jar, vec!["h=1; HttpOnly=yes; Path=/"]);
+    assert_eq!(jar.raw().unwrap(), "h=1", "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("asks for HttpOnly")),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|n| n.contains("did not keep")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_quoted_value_that_is_stored_is_not_reported_as_refused() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let notes = exchange_with(&jar, vec!["a=\"x y\"; Path=/"]);
+    assert_eq!(
+        jar.stored()[0].value,
+        "\"x y\"",
+        "kept as given, quotes included"
+    );
+    assert_eq!(jar.get("a").unwrap().as_deref(), Some("x y"));
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn every_attribute_but_http_only_reaches_the_jar() {
+    let clock = Rc::new(ManualClock::at(1_800_000_000_000));
+    let jar = Rc::new(MemoryJar::new(
+        Page::new("www.example.com", "/app/page", true),
+        clock,
+    ));
+    exchange_with(
+        &jar,
+        vec![
+            "s=1; HttpOnly; Path=/app; Domain=.Example.com; Max-Age=60; SameSite=Strict; \
+             Secure; Partitioned",
+            "e=2; Expires=Wed, 21 Oct 2065 07:28:00 GMT; SameSite=Lax; HttpOnly",
+            "d=3; Expires=Wed, 21 Oct 2065 07:28:00 GMT; Max-Age=30",
+        ],
+    );
+    let stored = jar.stored();
+    let s = stored.iter().find(|c| c.name == "s").unwrap();
+    assert_eq!(
+        (s.path.as_str(), s.domain.as_str(), s.host_only),
+        ("/app", "example.com", false)
+    );
+    assert!(s.secure && s.partitioned && !s.http_only);
+    assert_eq!(s.same_site, Some(SameSite::Strict));
+    assert_eq!(s.expires_at, Some(1_800_000_060_000));
+    let e = stored.iter().find(|c| c.name == "e").unwrap();
+    assert_eq!(e.expires_at, Some(3_023_335_680_000));
+    assert_eq!(
+        (e.path.as_str(), e.host_only),
+        ("/app", true),
+        "default path"
+    );
+    assert_eq!(e.same_site, Some(SameSite::Lax));
+    let d = stored.iter().find(|c| c.name == "d").unwrap();
+    assert_eq!(d.expires_at, Some(1_800_000_030_000), "Max-Age wins");
+}
+
+#[test]
+fn a_removal_by_a_past_expires_deletes_and_says_how() {
+    let jar = Rc::new(MemoryJar::localhost());
+    jar.set("gone", "1").unwrap();
+    let notes = exchange_with(
+        &jar,
+        vec!["gone=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"],
+    );
+    assert_eq!(jar.raw().unwrap(), "");
+    assert_eq!(
+        notes,
+        ["`gone` was deleted from the jar (an Expires in the past)."]
+    );
+}
+
+#[test]
+fn a_cookie_for_a_path_the_page_cannot_read_is_not_called_refused() {
+    let jar = Rc::new(MemoryJar::localhost());
+    let notes = exchange_with(&jar, vec!["a=1; Path=/api"]);
+    assert_eq!(jar.stored()[0].path, "/api");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("stored for Path=/api, which this page is not under"),
+        "{notes:?}"
+    );
 }

@@ -50,6 +50,11 @@ pub enum CookieError {
     )]
     StillPresent { name: String },
 
+    /// A removal was written for every path and domain the page can see, yet the cookie
+    /// is still there: the reason is never its Path or Domain.
+    #[error("cookie `{name}` is still there after removal: {reason}")]
+    NotRemoved { name: String, reason: String },
+
     #[error("cookie `{name}` does not hold JSON of the expected shape ({message}): rewrite it, or remove it")]
     Json { name: String, message: String },
 
