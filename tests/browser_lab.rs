@@ -15,31 +15,37 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, InputEvent, InputEventInit
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = "
-// Makes every Storage write fail as a full localStorage does; the returned function undoes it.
+// Makes every Storage write fail as a full localStorage does, until allow_storage_writes().
+let original = null;
 export function refuse_storage_writes() {
-    const original = Storage.prototype.setItem;
+    original = original || Storage.prototype.setItem;
     Storage.prototype.setItem = function () {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
-    return () => { Storage.prototype.setItem = original; };
+}
+export function allow_storage_writes() {
+    if (original) { Storage.prototype.setItem = original; original = null; }
 }
 ")]
 extern "C" {
-    fn refuse_storage_writes() -> js_sys::Function;
+    fn refuse_storage_writes();
+    fn allow_storage_writes();
 }
 
-/// While alive, the browser's storage refuses every write, as when it is full.
-struct FullStorage(js_sys::Function);
+/// While alive, the browser's storage refuses every write, as when it is full. A failed
+/// test aborts without dropping it, so [`fresh_browser`] also allows writes again.
+struct FullStorage;
 
 impl FullStorage {
     fn start() -> Self {
-        Self(refuse_storage_writes())
+        refuse_storage_writes();
+        Self
     }
 }
 
 impl Drop for FullStorage {
     fn drop(&mut self) {
-        let _ = self.0.call0(&JsValue::NULL);
+        allow_storage_writes();
     }
 }
 
@@ -154,6 +160,7 @@ impl Drop for Page {
 }
 
 fn fresh_browser() {
+    allow_storage_writes();
     DocumentJar::new().unwrap().remove_all().unwrap();
     let window = web_sys::window().unwrap();
     window.local_storage().unwrap().unwrap().clear().unwrap();
@@ -367,10 +374,13 @@ async fn a_switch_the_browser_cannot_save_is_undone_and_explained() {
     assert!(!alert.is_empty());
     assert!(page.field("Server session").checked(), "{alert}");
     assert!(!page.field("Cookie only").checked(), "{alert}");
-    page.field("Memory").click();
-    yew::scheduler::flush().await;
-    assert!(page.field("Database").checked());
-    assert!(!page.field("Memory").checked());
+    // The same refusal twice must put the radio back twice.
+    for attempt in 1..=2 {
+        page.field("Memory").click();
+        yew::scheduler::flush().await;
+        assert!(page.field("Database").checked(), "attempt {attempt}");
+        assert!(!page.field("Memory").checked(), "attempt {attempt}");
+    }
     drop(full);
     let page = page.reload().await;
     page.wait_for("Not logged in").await;

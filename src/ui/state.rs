@@ -92,6 +92,10 @@ pub struct LabState {
     /// How the mock server started, when that needs saying (recovered storage).
     pub notice: Option<String>,
     pub settings_error: Option<String>,
+    /// How many setting changes the server refused: each refusal is a new state, so the
+    /// switches render again and put back the radio button the click moved, even when
+    /// the message is the same as last time.
+    pub settings_refusals: u32,
     /// A request about the session (a logout) that failed: what the page must say.
     pub session_error: Option<String>,
 }
@@ -110,6 +114,7 @@ impl LabState {
             forge: None,
             notice: None,
             settings_error: None,
+            settings_refusals: 0,
             session_error: None,
         }
     }
@@ -196,7 +201,10 @@ impl Reducible for LabState {
                 state.store = store;
                 state.settings_error = None;
             }
-            LabAction::SettingsFailed(why) => state.settings_error = Some(why),
+            LabAction::SettingsFailed(why) => {
+                state.settings_error = Some(why);
+                state.settings_refusals = state.settings_refusals.wrapping_add(1);
+            }
             LabAction::ServerNotice(notice) => {
                 if state.notice.as_ref() == Some(&notice) {
                     return self;
