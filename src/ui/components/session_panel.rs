@@ -47,13 +47,13 @@ pub fn SessionPanel() -> Html {
             </>
         },
     };
-    let at_load = if state.cookie_at_load {
-        format!(
-            "The {cookie_name} cookie was already in the jar when this page loaded, so the browser \
-             sent it along with GET /api/session: the answer above is what the server made of it."
-        )
+    let at_load = if state.login_cookie_at_load() {
+        html! { <>{ "The " }<code>{ cookie_name }</code>
+        { " cookie was already in the jar when this page loaded, so the browser sent it along \
+           with the GET /api/session made at load (the network log shows it)." }</> }
     } else {
-        format!("No {cookie_name} cookie was in the jar when this page loaded.")
+        html! { <>{ "No " }<code>{ cookie_name }</code>
+        { " cookie was in the jar when this page loaded." }</> }
     };
     let explain = match state.strategy {
         Strategy::ServerSession => "With server sessions the cookie holds only a signed, random session id; \
@@ -72,8 +72,8 @@ pub fn SessionPanel() -> Html {
             <p class="at-load">{ at_load }</p>
             <p class="cookie-now">
                 { match cookie.value() {
-                    Some(_) => format!("The {cookie_name} cookie is in the jar now."),
-                    None => format!("There is no {cookie_name} cookie in the jar now."),
+                    Some(_) => html! { <>{ "The " }<code>{ cookie_name }</code>{ " cookie is in the jar now." }</> },
+                    None => html! { <>{ "There is no " }<code>{ cookie_name }</code>{ " cookie in the jar now." }</> },
                 } }
             </p>
             <p class="explain">{ explain }</p>
