@@ -282,6 +282,10 @@ async fn after_a_switch_the_session_panel_speaks_of_the_cookie_now_in_use() {
     assert!(page.text().contains("No login needed"), "{}", page.text());
     page.click("Forge").await;
     page.wait_for("Logged in as admin").await;
+    // Names and code from every layer show as code, not as Markdown backticks. (innerText:
+    // what is rendered, so not the raw bodies folded away under "Headers and body".)
+    let shown = page.root.unchecked_ref::<HtmlElement>().inner_text();
+    assert!(!shown.contains('`'), "{shown}");
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::bind_text;
+use super::{bind_text, rich};
 
 use crate::cookies::{CookieJar, CookieOptions, SameSite};
 use crate::ui::lab::use_lab;
@@ -97,8 +97,8 @@ pub fn CookieEditor() -> Html {
                 devtools › Application › Cookies (Storage › Cookies in Firefox)." }</p>
             <button type="submit">{ "Set cookie" }</button>
             { match &*outcome {
-                Some(Ok(message)) => html! { <p role="status" class="ok">{ message }</p> },
-                Some(Err(message)) => html! { <p role="alert" class="error">{ message }</p> },
+                Some(Ok(message)) => html! { <p role="status" class="ok">{ rich(message) }</p> },
+                Some(Err(message)) => html! { <p role="alert" class="error">{ rich(message) }</p> },
                 None => html! {},
             } }
         </form>

@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::cookies::CookieJar;
 use crate::server::{Strategy, SESSION_COOKIE, USER_COOKIE};
+use crate::ui::components::rich;
 use crate::ui::lab::use_lab;
 use crate::ui::state::{capitalize, LabAction, Purpose};
 
@@ -45,11 +46,11 @@ pub fn ForgePanel() -> Html {
                 request that script sends to the site, so it can act as you while it runs." }</p>
             <button type="button" onclick={forge}
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
-            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(error) = &*error { <p role="alert" class="error">{ rich(error) }</p> }
             if let Some(report) = &ctx.state.forge {
                 <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
-                    <p class="outcome">{ &report.outcome }</p>
+                    <p class="outcome">{ rich(&report.outcome) }</p>
                     <p class="why">{ report.why() }</p>
                 </div>
             }

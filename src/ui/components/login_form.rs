@@ -1,7 +1,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::bind_text;
+use super::{bind_text, rich};
 
 use crate::clock::Millis;
 use crate::server::api::LoginRequest;
@@ -103,7 +103,7 @@ pub fn LoginForm() -> Html {
                 </button>
             </form>
             if let Some(error) = &ctx.state.login_error {
-                <p role="alert" class="error">{ error }</p>
+                <p role="alert" class="error">{ rich(error) }</p>
             }
             <p class="demo">{ "Demo accounts: " }
                 { for DEMO_ACCOUNTS.iter().enumerate().map(|(i, (name, password))| html! {
