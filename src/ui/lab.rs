@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use yew::prelude::*;
 
-use super::state::{LabAction, LabState, Purpose};
+use super::state::{CookiesAtLoad, LabAction, LabState, Purpose};
 use crate::client::{Client, DEFAULT_LATENCY};
 use crate::clock::SystemClock;
 use crate::cookies::{CookieJar, DocumentJar};
@@ -80,7 +80,7 @@ impl UrlSettings {
 }
 
 /// Starts the lab: counts this page load, starts the mock server on `localStorage` and
-/// notes whether the login cookie was already in the jar.
+/// notes which login cookies were already in the jar.
 pub fn boot() -> Result<(Rc<Lab>, LabState), String> {
     let window = web_sys::window().ok_or("this page has no window")?;
     let query = window.location().search().unwrap_or_default();
@@ -91,7 +91,14 @@ pub fn boot() -> Result<(Rc<Lab>, LabState), String> {
         Some(storage) => (Rc::new(storage), None),
         None => (
             Rc::new(MemoryStorage::default()),
-            Some("This browser refuses localStorage here, so the Database store forgets everything at reload, like Memory.".to_owned()),
+            // Without localStorage the signing secret is new at every load too, so an old
+            // crumbs.sid fails its signature check rather than naming a lost session.
+            Some(format!(
+                "This browser refuses localStorage here, so the mock server keeps everything in \
+                 this page's memory, its signing secret included. At every reload it starts with a \
+                 new secret and no sessions: even the Database store forgets everything, as Memory \
+                 does, and a {SESSION_COOKIE} cookie from before the reload fails the signature check."
+            )),
         ),
     };
     let server = MockServer::start(
@@ -102,14 +109,20 @@ pub fn boot() -> Result<(Rc<Lab>, LabState), String> {
     )
     .map_err(|error| error.to_string())?;
     let jar = Rc::new(DocumentJar::new().map_err(|error| error.to_string())?);
-    let cookie_at_load = jar
-        .get(login_cookie(server.strategy()))
-        .ok()
-        .flatten()
-        .is_some();
+    // Both cookies, whatever the strategy now: it can be switched after the load.
+    let in_jar = |name| jar.get(name).ok().flatten().is_some();
+    let cookies_at_load = CookiesAtLoad {
+        session: in_jar(SESSION_COOKIE),
+        user: in_jar(USER_COOKIE),
+    };
     let notice = server.notice().map(str::to_owned).or(storage_notice);
-    let state = LabState::new(page_load, cookie_at_load, server.strategy(), server.store())
-        .with_notice(notice);
+    let state = LabState::new(
+        page_load,
+        cookies_at_load,
+        server.strategy(),
+        server.store(),
+    )
+    .with_notice(notice);
     let server = Rc::new(RefCell::new(server));
     let client = Client::new(server.clone(), jar.clone()).with_latency(settings.latency);
     Ok((

@@ -8,7 +8,7 @@ use yew::Reducible;
 use crate::client::Exchange;
 use crate::clock::Millis;
 use crate::server::api::{ErrorBody, Reason, SessionBody};
-use crate::server::{StoreKind, Strategy};
+use crate::server::{StoreKind, Strategy, SESSION_COOKIE, USER_COOKIE};
 
 /// Why a request was sent, which decides what its answer changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,24 +54,52 @@ impl ForgeReport {
                 "The server believed the cookie. A cookie is only text that the browser keeps \
                  and sends back, and anyone can rewrite it in devtools. This server stored the \
                  user name in it with nothing to check it against, so whoever edits the cookie \
-                 becomes whoever they write. That is why real servers never trust a cookie that \
-                 says who you are."
+                 becomes whoever they write. A real server trusts a cookie that says who you \
+                 are only when it can verify it: by a signature made with a secret it keeps \
+                 (signed cookie sessions are a standard design) or by a lookup in its own \
+                 records, as the Server session strategy does."
             }
             (Strategy::CookieOnly, false) => {
-                "The server found no user cookie to believe. Log in first, then forge: with the \
-                 cookie-only strategy any name you write into the cookie will be believed."
+                "Under Cookie only no login is needed: the server believes any crumbs.user \
+                 cookie that reaches it. A refusal means the forged cookie did not reach it, or \
+                 the server failed (the reason is above); the network log shows what the \
+                 browser sent."
             }
             (Strategy::ServerSession, false) => {
                 "The server refused the cookie. It holds only a session id followed by an \
-                 HMAC-SHA256 signature made with a secret that never leaves the server. \
-                 Changing even one character breaks the signature, and without the secret \
-                 nobody can compute a new one, so the server rejected the cookie and told the \
-                 browser to delete it."
+                 HMAC-SHA256 signature made with the server's secret. Changing even one \
+                 character breaks the signature, and without the secret nobody can compute a \
+                 new one, so the server rejected the cookie and told the browser to delete it. \
+                 A real server keeps that secret to itself. This mock keeps it in the page's \
+                 localStorage, under crumbs.server, where anyone at this browser can read it \
+                 in devtools (Application › Local storage), with the session ids beside it."
             }
             (Strategy::ServerSession, true) => {
-                "The server accepted the cookie: the forgery left the signed id as it was. A \
-                 valid cookie can only come from the server itself."
+                "The server accepted the cookie: the forgery left the signed id as it was. \
+                 Only someone holding the secret can sign an id: the server, or, in this lab, \
+                 anyone who reads crumbs.server in localStorage."
             }
+        }
+    }
+}
+
+/// Which login cookies were already in the jar when this page loaded, one flag per
+/// cookie: the strategy can change after the load, and the panel must then speak of the
+/// other cookie.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CookiesAtLoad {
+    /// `crumbs.sid` (Server session).
+    pub session: bool,
+    /// `crumbs.user` (Cookie only).
+    pub user: bool,
+}
+
+impl CookiesAtLoad {
+    /// Whether the cookie that carries the login under `strategy` was there.
+    pub fn for_strategy(self, strategy: Strategy) -> bool {
+        match strategy {
+            Strategy::ServerSession => self.session,
+            Strategy::CookieOnly => self.user,
         }
     }
 }
@@ -79,8 +107,8 @@ impl ForgeReport {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabState {
     pub page_load: u32,
-    /// Whether the session cookie was already in the jar when this page loaded.
-    pub cookie_at_load: bool,
+    /// Which login cookies were in the jar when this page loaded.
+    pub cookies_at_load: CookiesAtLoad,
     pub session: SessionStatus,
     pub pending: Option<Purpose>,
     pub login_error: Option<String>,
@@ -101,10 +129,15 @@ pub struct LabState {
 }
 
 impl LabState {
-    pub fn new(page_load: u32, cookie_at_load: bool, strategy: Strategy, store: StoreKind) -> Self {
+    pub fn new(
+        page_load: u32,
+        cookies_at_load: CookiesAtLoad,
+        strategy: Strategy,
+        store: StoreKind,
+    ) -> Self {
         Self {
             page_load,
-            cookie_at_load,
+            cookies_at_load,
             session: SessionStatus::Checking,
             pending: None,
             login_error: None,
@@ -122,6 +155,11 @@ impl LabState {
     pub fn with_notice(mut self, notice: Option<String>) -> Self {
         self.notice = notice;
         self
+    }
+
+    /// Whether the cookie the current strategy logs in with was in the jar at load.
+    pub fn login_cookie_at_load(&self) -> bool {
+        self.cookies_at_load.for_strategy(self.strategy)
     }
 
     pub fn logged_in_user(&self) -> Option<&str> {
@@ -202,7 +240,7 @@ impl Reducible for LabState {
                 state.settings_error = None;
             }
             LabAction::SettingsFailed(why) => {
-                state.settings_error = Some(why);
+                state.settings_error = Some(capitalize(&why));
                 state.settings_refusals = state.settings_refusals.wrapping_add(1);
             }
             LabAction::ServerNotice(notice) => {
@@ -239,11 +277,7 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             state.forge = None;
             state.session_error = None;
             state.session = SessionStatus::LoggedOut {
-                why: Some(
-                    "You logged out: the server forgot any session it held for you, and its \
-                     Set-Cookie deleted the login cookie."
-                        .to_owned(),
-                ),
+                why: Some(logged_out_why(state.strategy)),
             }
         }
         // The server still has what it had: say so, and show the session it still holds.
@@ -283,6 +317,25 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
     }
 }
 
+/// What a logout did: the server's answer deletes both login cookies, and forgets the
+/// session a valid `crumbs.sid` names, whatever the strategy; under Cookie only the
+/// login itself had no session on the server.
+fn logged_out_why(strategy: Strategy) -> String {
+    match strategy {
+        Strategy::ServerSession => format!(
+            "You logged out: the server forgot the session your {SESSION_COOKIE} cookie named, \
+             and its answer's Set-Cookie lines (Max-Age=0) deleted both login cookies, \
+             {SESSION_COOKIE} and {USER_COOKIE}."
+        ),
+        Strategy::CookieOnly => format!(
+            "You logged out. Under Cookie only the server keeps no session for your login, so \
+             there was no session to end: its answer's Set-Cookie lines (Max-Age=0) deleted \
+             the {USER_COOKIE} cookie, and {SESSION_COOKIE} too (ending the server session \
+             it named, if any), so switching strategy finds no login left behind."
+        ),
+    }
+}
+
 fn status_from(answer: Answer) -> SessionStatus {
     match answer {
         Answer::Session(body) => logged_in(body),
@@ -304,7 +357,9 @@ fn logged_in(body: SessionBody) -> SessionStatus {
     }
 }
 
-fn capitalize(text: &str) -> String {
+/// Messages from the server, the client and the cookie layer start lower-case, to be
+/// composed; shown on their own they start with a capital.
+pub(crate) fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
@@ -346,7 +401,7 @@ mod tests {
     fn start() -> Rc<LabState> {
         Rc::new(LabState::new(
             1,
-            false,
+            CookiesAtLoad::default(),
             Strategy::ServerSession,
             StoreKind::Database,
         ))
@@ -470,7 +525,7 @@ mod tests {
 
         let state = Rc::new(LabState::new(
             1,
-            false,
+            CookiesAtLoad::default(),
             Strategy::CookieOnly,
             StoreKind::Database,
         ))
@@ -497,6 +552,63 @@ mod tests {
             state.login_error.as_deref(),
             Some("The server answered 502 without saying why")
         );
+    }
+
+    #[test]
+    fn the_at_load_flag_follows_the_strategy_after_a_switch() {
+        // crumbs.sid was in the jar at load, crumbs.user was not.
+        let at_load = CookiesAtLoad {
+            session: true,
+            user: false,
+        };
+        let state = Rc::new(LabState::new(
+            1,
+            at_load,
+            Strategy::ServerSession,
+            StoreKind::Database,
+        ));
+        assert!(state.login_cookie_at_load(), "crumbs.sid was there");
+        let state = state.reduce(LabAction::StrategyChanged(Strategy::CookieOnly));
+        assert!(
+            !state.login_cookie_at_load(),
+            "the panel now names crumbs.user, which was not in the jar at load"
+        );
+        let state = state.reduce(LabAction::StrategyChanged(Strategy::ServerSession));
+        assert!(
+            state.login_cookie_at_load(),
+            "and crumbs.sid again after switching back"
+        );
+    }
+
+    #[test]
+    fn logging_out_under_cookie_only_claims_no_server_session() {
+        let logged_out = |strategy| {
+            let state = Rc::new(LabState::new(
+                1,
+                CookiesAtLoad::default(),
+                strategy,
+                StoreKind::Database,
+            ))
+            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+            match &state.session {
+                SessionStatus::LoggedOut { why: Some(why) } => why.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let cookie_only = logged_out(Strategy::CookieOnly);
+        assert!(
+            cookie_only.contains("no session"),
+            "Cookie only keeps no session on the server: {cookie_only}"
+        );
+        let server_session = logged_out(Strategy::ServerSession);
+        assert!(!server_session.contains("no session"), "{server_session}");
+        for why in [cookie_only, server_session] {
+            assert!(
+                why.contains("crumbs.sid") && why.contains("crumbs.user"),
+                "logout deletes both cookies: {why}"
+            );
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::bind_text;
+use super::{bind_text, rich};
 
 use crate::cookies::{CookieJar, CookieOptions, SameSite};
 use crate::ui::lab::use_lab;
+use crate::ui::state::capitalize;
 
 /// Writes a cookie with the attributes a person picks.
 #[component]
@@ -30,12 +31,7 @@ pub fn CookieEditor() -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if let Some(bad) = name.chars().find(|c| is_separator(*c)) {
-                outcome.set(Some(Err(format!(
-                    "A cookie name cannot contain {}: servers read `;` and `,` as the end of a cookie, \
-                     `=` as the start of its value, and the other separators (RFC 6265 §4.1.1) break \
-                     parsers. Use letters, digits and - _ . ! ~ * ' only.",
-                    describe(bad)
-                ))));
+                outcome.set(Some(Err(refused_name(bad))));
                 return;
             }
             let mut options = CookieOptions::new().path(path.trim());
@@ -50,7 +46,8 @@ pub fn CookieEditor() -> Html {
                     Ok(seconds) => options = options.max_age(seconds),
                     Err(_) => {
                         outcome.set(Some(Err(format!(
-                            "Max-Age must be a whole number of seconds, not `{age}`: leave it empty for a session cookie"
+                            "Max-Age must be a whole number of seconds, not “{age}”: leave it empty \
+                             for a session cookie, or write 0 to delete the cookie."
                         ))));
                         return;
                     }
@@ -60,8 +57,8 @@ pub fn CookieEditor() -> Html {
                 .lab
                 .jar
                 .set_with(&name, &value, &options)
-                .map(|()| format!("Set `{}`.", *name))
-                .map_err(|error| capitalized(&error.to_string()));
+                .map(|()| saved_outcome(&name, options.get_max_age()))
+                .map_err(|error| capitalize(&error.to_string()));
             outcome.set(Some(result));
         })
     };
@@ -93,42 +90,113 @@ pub fn CookieEditor() -> Html {
                     }) }
                 </select>
             </label>
+            <p class="explain">{ "A Max-Age of 0 or less deletes the cookie. SameSite=None makes the \
+                cookie Secure as well, since browsers refuse None without Secure; a Secure cookie can \
+                only be set from an https page (or localhost). The table above shows names and values \
+                only: to see the Max-Age, Path, SameSite and Secure a cookie was stored with, open \
+                devtools › Application › Cookies (Storage › Cookies in Firefox)." }</p>
             <button type="submit">{ "Set cookie" }</button>
             { match &*outcome {
-                Some(Ok(message)) => html! { <p role="status" class="ok">{ message }</p> },
-                Some(Err(message)) => html! { <p role="alert" class="error">{ message }</p> },
+                Some(Ok(message)) => html! { <p role="status" class="ok">{ rich(message) }</p> },
+                Some(Err(message)) => html! { <p role="alert" class="error">{ rich(message) }</p> },
                 None => html! {},
             } }
         </form>
     }
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+/// What the editor says once the jar took the cookie. A `Max-Age` of zero or less
+/// (RFC 6265 §5.2.2: the cookie expires at once) is a deletion, which the jar has
+/// confirmed by then, so that is what it says.
+fn saved_outcome(name: &str, max_age: Option<i64>) -> String {
+    match max_age {
+        Some(seconds) if seconds <= 0 => format!(
+            "Deleted {name}: a Max-Age of {seconds} tells the browser the cookie has already \
+             expired, so it removed the cookie instead of storing it."
+        ),
+        _ => format!("Set {name}."),
+    }
 }
 
-/// Characters RFC 6265 §4.1.1 (a `token`, RFC 2616 §2.2) keeps out of cookie names. The
-/// cookie layer would encode them, but a server reading the raw header would not decode
-/// them, so the editor refuses them and says why.
+/// The separators of RFC 2616 §2.2 that RFC 6265 §4.1.1 keeps out of a cookie name (a
+/// `token`). The cookie layer would percent-encode them, but a server reading the raw
+/// header would not decode them, so the editor refuses them and says why.
+const SEPARATORS: &str = "()<>@,;:\\\"/[]?={}";
+
+/// Everything the editor refuses in a name: [`SEPARATORS`], spaces and control characters.
 fn is_separator(c: char) -> bool {
-    c.is_control() || c.is_whitespace() || "()<>@,;:\\\"/[]?={}".contains(c)
+    c.is_control() || c.is_whitespace() || SEPARATORS.contains(c)
+}
+
+/// Why a name holding `bad` is refused, listing exactly what [`is_separator`] refuses and
+/// what the cookie layer does with the rest, so the message cannot claim more or less.
+fn refused_name(bad: char) -> String {
+    let listed: Vec<String> = SEPARATORS.chars().map(String::from).collect();
+    format!(
+        "A cookie name cannot contain {}. In the Cookie header, ; separates one cookie from the \
+         next (RFC 6265 §4.2.1; some older servers also split on a comma), and = starts the value. \
+         RFC 6265 §4.1.1 keeps these out of names: spaces, control characters and {}. Every other \
+         character is accepted: letters, digits, the backtick and ! # $ & ' * + - . ^ _ | ~ are \
+         written as they are, and the rest (such as %, or é) are percent-encoded, then decoded \
+         when read back.",
+        describe(bad),
+        listed.join(" ")
+    )
 }
 
 fn describe(c: char) -> String {
     match c {
         ' ' => "a space".to_owned(),
         c if c.is_control() || c.is_whitespace() => format!("the character U+{:04X}", c as u32),
-        c => format!("`{c}`"),
+        c => format!("“{c}”"),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_separator;
+    use super::{is_separator, refused_name, saved_outcome, SEPARATORS};
+    use crate::cookies::encode_name;
+
+    #[test]
+    fn a_max_age_of_zero_or_less_reports_a_deletion() {
+        for max_age in [Some(0), Some(-1), Some(i64::MIN)] {
+            let said = saved_outcome("theme", max_age);
+            assert!(said.starts_with("Deleted theme"), "{max_age:?}: {said}");
+        }
+        for max_age in [None, Some(1), Some(i64::MAX)] {
+            let said = saved_outcome("theme", max_age);
+            assert!(said.starts_with("Set theme"), "{max_age:?}: {said}");
+        }
+    }
+
+    #[test]
+    fn the_refusal_lists_exactly_what_is_refused_and_tells_the_truth_about_the_rest() {
+        let said = refused_name(';');
+        assert!(!said.contains('`'), "{said}");
+        for c in SEPARATORS.chars() {
+            assert!(is_separator(c), "{c:?}");
+        }
+        // Every printable ASCII character that is not refused is written as is exactly
+        // when the message says so.
+        let as_is = "!#$&'*+-.^_|~";
+        for c in as_is.chars() {
+            assert!(said.contains(c), "{c:?} in {said}");
+        }
+        assert!(said.contains("backtick"), "{said}");
+        for c in (' '..='~').filter(|c| !is_separator(*c)) {
+            let listed = c.is_ascii_alphanumeric() || c == '`' || as_is.contains(c);
+            assert_eq!(
+                encode_name(&c.to_string()) == c.to_string(),
+                listed,
+                "{c:?}"
+            );
+        }
+        // What it says is percent-encoded, is.
+        for c in ['%', 'é'] {
+            assert!(!is_separator(c), "{c:?}");
+            assert!(encode_name(&c.to_string()).starts_with('%'), "{c:?}");
+        }
+    }
 
     #[test]
     fn separator_table() {

@@ -1,8 +1,9 @@
 use yew::prelude::*;
 
 use crate::cookies::{CookieJar, DocumentJar};
-use crate::ui::components::CookieEditor;
+use crate::ui::components::{rich, CookieEditor};
 use crate::ui::hooks::use_cookies;
+use crate::ui::state::capitalize;
 
 /// The cookies of this origin, as the page sees them, kept current by [`use_cookies`],
 /// with an editor and a "Delete" button per cookie.
@@ -14,7 +15,7 @@ pub fn CookieTable() -> Html {
         let error = error.clone();
         Callback::from(move |_: MouseEvent| {
             let result = DocumentJar::new().and_then(|jar| jar.remove_everywhere(&name));
-            error.set(result.err().map(|e| e.to_string()));
+            error.set(result.err().map(|e| capitalize(&e.to_string())));
         })
     };
     html! {
@@ -23,6 +24,11 @@ pub fn CookieTable() -> Html {
             <p class="explain">{ "Every cookie this page can read through " }<code>{ "document.cookie" }</code>
                 { ", decoded, and kept current: a login, the editor below, another tab or your devtools \
                    all show up here at once. Reload the page and they are still here: the browser keeps them." }</p>
+            <p class="explain">{ "The table below is what this page can read, not everything the browser \
+                holds: HttpOnly cookies, cookies scoped to another path and other sites' cookies never \
+                reach " }<code>{ "document.cookie" }</code>{ ". It shows names and values only; the \
+                Expires or Max-Age, Path, Domain, SameSite and Secure of each cookie are in devtools › \
+                Application › Cookies (Storage › Cookies in Firefox)." }</p>
             <table class="cookies">
                 <caption>{ "Cookies in this browser" }</caption>
                 <thead>
@@ -46,7 +52,7 @@ pub fn CookieTable() -> Html {
                     }) }
                 </tbody>
             </table>
-            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(error) = &*error { <p role="alert" class="error">{ rich(error) }</p> }
             <h3>{ "Set a cookie" }</h3>
             <CookieEditor />
         </section>

@@ -2,8 +2,9 @@ use yew::prelude::*;
 
 use crate::cookies::CookieJar;
 use crate::server::{Strategy, SESSION_COOKIE, USER_COOKIE};
+use crate::ui::components::rich;
 use crate::ui::lab::use_lab;
-use crate::ui::state::{LabAction, Purpose};
+use crate::ui::state::{capitalize, LabAction, Purpose};
 
 /// Rewrites the login cookie as a user could in devtools, then asks the server.
 #[component]
@@ -15,43 +16,69 @@ pub fn ForgePanel() -> Html {
         let (ctx, error) = (ctx.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
             let jar = &ctx.lab.jar;
-            let (name, forged) = match strategy {
-                Strategy::CookieOnly => (USER_COOKIE, "admin".to_owned()),
-                Strategy::ServerSession => {
-                    let current = jar.get(SESSION_COOKIE).ok().flatten();
-                    (SESSION_COOKIE, tamper(current.as_deref()))
-                }
-            };
+            let current = jar.get(SESSION_COOKIE).ok().flatten();
+            let (name, forged) = forged_cookie(strategy, current.as_deref());
             match jar.set(name, &forged) {
                 Ok(()) => {
                     error.set(None);
                     ctx.dispatch(LabAction::Forged(format!("{name}={forged}")));
                     ctx.check_session(Purpose::Forge);
                 }
-                Err(why) => error.set(Some(why.to_string())),
+                Err(why) => error.set(Some(capitalize(&why.to_string()))),
             }
         })
     };
     let what = match strategy {
-        Strategy::CookieOnly => "Forge sets the user cookie to admin — a name no one logged in as — and asks the server who you are.",
-        Strategy::ServerSession => "Forge changes one character of the session cookie's signature (or invents a session id) and asks the server who you are.",
+        Strategy::CookieOnly => "Forge sets the crumbs.user cookie to admin, a name no one logged in as, and asks the server who you are.",
+        Strategy::ServerSession => "Forge changes one character of the crumbs.sid cookie's signature and asks the server who you are.",
     };
     html! {
         <section class="panel" aria-labelledby="forge-heading">
             <h2 id="forge-heading">{ "Forge the cookie" }</h2>
             <p class="explain">{ "Cookies live in your browser, so you can change them: devtools, an extension, \
-                or this button. The question is whether the server notices. " }{ what }</p>
+                or this button. The question is whether the server notices. " }{ what }{ " " }
+                { forge_precondition(strategy) }</p>
+            <p class="explain">{ "This button can rewrite the login cookie only because the mock server \
+                runs inside the page and cannot give its cookie a real HttpOnly flag (the network log \
+                says so). On a real site, script can neither read nor overwrite an HttpOnly cookie; \
+                devtools and extensions still can. HttpOnly does not stop a script injected into the \
+                page (XSS) from using the session, though: the browser attaches the cookie to every \
+                request that script sends to the site, so it can act as you while it runs." }</p>
             <button type="button" onclick={forge}
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
-            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(error) = &*error { <p role="alert" class="error">{ rich(error) }</p> }
             if let Some(report) = &ctx.state.forge {
                 <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
-                    <p class="outcome">{ &report.outcome }</p>
+                    <p class="outcome">{ rich(&report.outcome) }</p>
                     <p class="why">{ report.why() }</p>
                 </div>
             }
         </section>
+    }
+}
+
+/// The cookie Forge writes under `strategy`, given the `crumbs.sid` now in the jar.
+fn forged_cookie(strategy: Strategy, current_sid: Option<&str>) -> (&'static str, String) {
+    match strategy {
+        Strategy::CookieOnly => (USER_COOKIE, "admin".to_owned()),
+        Strategy::ServerSession => (SESSION_COOKIE, tamper(current_sid)),
+    }
+}
+
+/// What Forge needs before it is pressed under `strategy`: the text beside the button,
+/// checked against what the mock server does with a forgery when nobody logged in.
+fn forge_precondition(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::CookieOnly => {
+            "No login needed: Forge writes crumbs.user=admin whether or not you \
+            logged in, and this server believes any crumbs.user cookie."
+        }
+        Strategy::ServerSession => {
+            "Log in first to tamper with a real session cookie. Without one, \
+            Forge invents a session id and a signature made without the secret; the server \
+            refuses that too."
+        }
     }
 }
 
@@ -70,7 +97,40 @@ fn tamper(current: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tamper;
+    use std::rc::Rc;
+
+    use super::{forge_precondition, forged_cookie, tamper};
+    use crate::clock::ManualClock;
+    use crate::server::http::Request;
+    use crate::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer, Strategy};
+
+    #[test]
+    fn forges_precondition_matches_what_a_forgery_without_a_login_gets() {
+        for strategy in [Strategy::CookieOnly, Strategy::ServerSession] {
+            let mut server = MockServer::start(
+                Rc::new(MemoryStorage::default()),
+                Rc::new(ManualClock::at(1_000_000)),
+                Rc::new(CryptoRandom),
+                Lifetimes::default(),
+            )
+            .unwrap();
+            server.set_strategy(strategy).unwrap();
+            // Nobody logged in: the jar holds no crumbs.sid.
+            let (name, value) = forged_cookie(strategy, None);
+            let answer = server.handle(
+                &Request::get("/api/session").with_header("Cookie", format!("{name}={value}")),
+            );
+            let accepted = answer.status == 200;
+            assert_eq!(accepted, strategy == Strategy::CookieOnly, "{answer:?}");
+            let said = forge_precondition(strategy);
+            assert_eq!(
+                said.starts_with("No login needed"),
+                accepted,
+                "{strategy:?}: the forgery without a login was {}, yet the panel says: {said}",
+                if accepted { "accepted" } else { "refused" }
+            );
+        }
+    }
 
     #[test]
     fn tampering_changes_exactly_one_signature_character() {

@@ -1,8 +1,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::bind_text;
+use super::{bind_text, rich};
 
+use crate::clock::Millis;
 use crate::server::api::LoginRequest;
 use crate::server::http::Request;
 use crate::server::users::{DEMO_ACCOUNTS, PBKDF2_ROUNDS, RECOMMENDED_PBKDF2_ROUNDS};
@@ -54,15 +55,35 @@ pub fn LoginForm() -> Html {
         })
     };
 
+    let lifetimes = ctx.lab.server.borrow().lifetimes();
+    let (session, remembered) = (
+        duration_words(lifetimes.session_ms),
+        duration_words(lifetimes.remembered_ms),
+    );
+
     html! {
         <section class="panel" aria-labelledby="login-heading">
             <h2 id="login-heading">{ "Log in" }</h2>
             <p class="explain">
                 { "Logging in sends your name and password to the mock server. If they match, \
                    its answer carries a " }<code>{ "Set-Cookie" }</code>
-                { " header, and from then on the browser sends that cookie back with every request: \
-                   that is how the server recognises you. Tick Remember me for a cookie with a \
-                   Max-Age that survives closing the browser; leave it for a session cookie that does not." }
+                { " header, and from then on the browser sends that cookie back with its requests to \
+                   this site, and to no other site: that is how the server recognises you. The cookie \
+                   is " }<code>{ "SameSite=Lax" }</code>
+                { ": the browser sends it on requests made from this site's own pages and when you \
+                   follow a link to this site from another one (a top-level navigation), but not on \
+                   cross-site sub-requests, such as an image, a fetch or a form POST that another \
+                   site's page sends here." }
+            </p>
+            <p class="explain">
+                { format!("Tick Remember me for a cookie with a Max-Age of {remembered}: the browser \
+                   keeps it, across restarts, until then. Leave it unticked for a session cookie, the \
+                   browser's name for a cookie with no Expires or Max-Age. Browsers usually delete a \
+                   session cookie when they quit, but session restore can keep it. The server's limit \
+                   still applies: under the Server session strategy it forgets the session after \
+                   {session}, whatever the cookie does. A session cookie and a server session share a \
+                   word, not a lifetime: the first is the browser's, the second is the record the \
+                   server keeps of your login.") }
             </p>
             <form {onsubmit}>
                 <label>{ "Username" }
@@ -82,7 +103,7 @@ pub fn LoginForm() -> Html {
                 </button>
             </form>
             if let Some(error) = &ctx.state.login_error {
-                <p role="alert" class="error">{ error }</p>
+                <p role="alert" class="error">{ rich(error) }</p>
             }
             <p class="demo">{ "Demo accounts: " }
                 { for DEMO_ACCOUNTS.iter().enumerate().map(|(i, (name, password))| html! {
@@ -104,6 +125,24 @@ pub fn LoginForm() -> Html {
     }
 }
 
+/// A lifetime in milliseconds as people say it: "30 minutes", "7 days", "1 second";
+/// in the largest unit that divides it, so `?ttl=90` reads "90 seconds".
+fn duration_words(millis: Millis) -> String {
+    const UNITS: [(Millis, &str); 4] = [
+        (86_400_000, "day"),
+        (3_600_000, "hour"),
+        (60_000, "minute"),
+        (1_000, "second"),
+    ];
+    let millis = millis.max(0);
+    let (count, unit) = UNITS
+        .iter()
+        .find(|(size, _)| millis >= *size && millis % size == 0)
+        .map(|(size, unit)| (millis / size, *unit))
+        .unwrap_or((millis, "millisecond"));
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+}
+
 /// `600000` as `600,000`, as people read counts.
 fn thousands(count: u32) -> String {
     let digits = count.to_string();
@@ -119,7 +158,23 @@ fn thousands(count: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{duration_words, thousands};
+
+    #[test]
+    fn lifetimes_read_in_the_largest_whole_unit() {
+        for (millis, text) in [
+            (30 * 60 * 1000, "30 minutes"),
+            (7 * 24 * 60 * 60 * 1000, "7 days"),
+            (1000, "1 second"),
+            (90_000, "90 seconds"),
+            (3_600_000, "1 hour"),
+            (1500, "1500 milliseconds"),
+            (0, "0 milliseconds"),
+            (-5, "0 milliseconds"),
+        ] {
+            assert_eq!(duration_words(millis), text);
+        }
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {

@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::client::Exchange;
 use crate::server::api::LoginRequest;
+use crate::ui::components::rich;
 use crate::ui::lab::use_lab;
 
 /// Every request the page made to the mock server, newest first.
@@ -43,7 +44,7 @@ fn entry(exchange: &Exchange) -> Html {
             { for exchange.set_cookies().map(|line| html! {
                 <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>
             }) }
-            { for exchange.notes.iter().map(|note| html! { <p class="note">{ note }</p> }) }
+            { for exchange.notes.iter().map(|note| html! { <p class="note">{ rich(note) }</p> }) }
             <details>
                 <summary>{ "Headers and body" }</summary>
                 <h3>{ "Request" }</h3>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::clock::{Clock, Millis, SystemClock};
 use crate::server::http::Request;
 use crate::server::Strategy;
+use crate::ui::components::rich;
 use crate::ui::hooks::use_cookie;
 use crate::ui::lab::{login_cookie, use_lab};
 use crate::ui::state::{Purpose, SessionStatus};
@@ -33,7 +34,7 @@ pub fn SessionPanel() -> Html {
         } => html! {
             <>
                 <p class="status logged-in">{ format!("Logged in as {user}") }</p>
-                <p class="how">{ format!("{how}.") }</p>
+                <p class="how">{ rich(&format!("{how}.")) }</p>
                 if let Some(at) = expires_at { <Countdown expires_at={at} /> }
                 else { <p class="how">{ "The server keeps no session: the cookie is all it has." }</p> }
                 <button type="button" onclick={logout}
@@ -43,17 +44,17 @@ pub fn SessionPanel() -> Html {
         SessionStatus::LoggedOut { why } => html! {
             <>
                 <p class="status">{ "Not logged in" }</p>
-                if let Some(why) = why { <p class="why">{ why }</p> }
+                if let Some(why) = why { <p class="why">{ rich(why) }</p> }
             </>
         },
     };
-    let at_load = if state.cookie_at_load {
-        format!(
-            "The {cookie_name} cookie was already in the jar when this page loaded, so the browser \
-             sent it along with GET /api/session: the answer above is what the server made of it."
-        )
+    let at_load = if state.login_cookie_at_load() {
+        html! { <>{ "The " }<code>{ cookie_name }</code>
+        { " cookie was already in the jar when this page loaded, so the browser sent it along \
+           with the GET /api/session made at load (the network log shows it)." }</> }
     } else {
-        format!("No {cookie_name} cookie was in the jar when this page loaded.")
+        html! { <>{ "No " }<code>{ cookie_name }</code>
+        { " cookie was in the jar when this page loaded." }</> }
     };
     let explain = match state.strategy {
         Strategy::ServerSession => "With server sessions the cookie holds only a signed, random session id; \
@@ -67,13 +68,13 @@ pub fn SessionPanel() -> Html {
             <p class="page-load">{ format!("Page load #{}", state.page_load) }</p>
             { status }
             if let Some(error) = &state.session_error {
-                <p role="alert" class="error">{ error }</p>
+                <p role="alert" class="error">{ rich(error) }</p>
             }
             <p class="at-load">{ at_load }</p>
             <p class="cookie-now">
                 { match cookie.value() {
-                    Some(_) => format!("The {cookie_name} cookie is in the jar now."),
-                    None => format!("There is no {cookie_name} cookie in the jar now."),
+                    Some(_) => html! { <>{ "The " }<code>{ cookie_name }</code>{ " cookie is in the jar now." }</> },
+                    None => html! { <>{ "There is no " }<code>{ cookie_name }</code>{ " cookie in the jar now." }</> },
                 } }
             </p>
             <p class="explain">{ explain }</p>

@@ -32,7 +32,10 @@ pub fn StrategySwitch() -> Html {
                 onchange={choose(Strategy::CookieOnly)} />{ "Cookie only" }</label>
             <p class="explain">{ "Server session: the cookie carries a signed id, the server keeps who you are. \
                 Cookie only: the cookie carries your name and the server takes its word for it. \
-                Each strategy has its own cookie, so switching logs you out of the other." }</p>
+                Each strategy has its own cookie, crumbs.sid and crumbs.user. Switching removes \
+                neither: it only changes which one the server reads, so switching back logs you in \
+                again if that cookie (and, for Server session, its session) is still there. \
+                Log out deletes both." }</p>
         </fieldset>
     }
 }
