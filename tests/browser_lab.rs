@@ -488,6 +488,8 @@ async fn no_panel_shows_a_backtick_in_any_of_its_main_states() {
 
     page.log_in_and_wait("bob", "builder").await;
     page.wait_for("Logged in as bob").await;
+    let notes = page.root.query_selector_all("li.exchange .note").unwrap();
+    assert!(notes.length() >= 2, "the log's notes: {}", page.text());
     found.extend(backticks(&page, "logged in under server session"));
     page.click("Forge").await;
     page.wait_for("Rejected").await;
