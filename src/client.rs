@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 pub use exchange::Exchange;
-use explain::{as_read_back, explain, script_line, Outcome};
+use explain::{as_read_back, challenge_note, explain, script_line, Outcome};
 
 use crate::cookies::{parse_raw, parse_set_cookie, CookieJar};
 use crate::server::http::{Request, Response};
@@ -73,6 +73,7 @@ impl Client {
             Err(error) => notes.push(format!("No cookies could be sent: {error}")),
         }
         let response = self.transport.send(&request);
+        notes.extend(challenge_note(&response));
         for set_cookie in response.set_cookies() {
             notes.extend(self.apply(set_cookie));
         }
@@ -90,7 +91,8 @@ impl Client {
         // so an attribute can never be mistaken for the cookie's name or value.
         let Some(cookie) = parse_set_cookie(set_cookie) else {
             return vec![format!(
-                "Ignored a Set-Cookie the browser could not read: `{set_cookie}`"
+                "Ignored a Set-Cookie the browser could not read: “{}”",
+                set_cookie.escape_debug()
             )];
         };
         let removal = cookie.is_removal(self.jar.now());
@@ -116,7 +118,10 @@ impl Client {
         };
         let was_there = present();
         if let Err(error) = self.jar.write_raw(&script_line(&cookie, removal)) {
-            return vec![format!("`{}` could not be stored: {error}", cookie.name)];
+            return vec![format!(
+                "The cookie “{}” could not be stored: {error}",
+                cookie.name
+            )];
         }
         let outcome = Outcome {
             removal,

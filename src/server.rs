@@ -46,7 +46,8 @@ pub const USER_COOKIE: &str = "crumbs.user";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lifetimes {
     /// Without "Remember me": the server forgets the session after this, and the cookie
-    /// is a session cookie, gone when the browser closes.
+    /// is a session cookie (no `Max-Age`): browsers usually delete it when they quit, but
+    /// session restore can keep it, and the server's limit applies all the same.
     pub session_ms: Millis,
     /// With "Remember me": both the session and the cookie (`Max-Age`) last this long.
     pub remembered_ms: Millis,
@@ -77,6 +78,13 @@ pub struct MockServer {
     /// there at every request.
     memory: Table,
     notice: Option<String>,
+    /// Why the secret in use was made during this page load, when it was: a cookie
+    /// signed before then fails its signature check whether or not anyone changed it.
+    new_secret: Option<String>,
+    /// Since when the secret in use has been this server's: sessions made since then were
+    /// signed with it. The start of time when it was read from storage, where every
+    /// session saved beside it was signed with it.
+    secret_since: Millis,
 }
 
 /// The sessions and failed logins, wherever they are kept.
@@ -124,6 +132,8 @@ impl MockServer {
             store: StoreKind::default(),
             memory: Table::default(),
             notice: None,
+            new_secret: None,
+            secret_since: Millis::MIN,
         };
         match server.storage.get(STORAGE_KEY) {
             Some(text) => match read_saved(&text) {
@@ -134,18 +144,46 @@ impl MockServer {
                 }
                 Err(why) => {
                     server.new_secret()?;
-                    server.set_aside(&text, &why);
+                    let kept = server.set_aside(&text, &why, true);
+                    server.new_secret = Some(if kept {
+                        format!(
+                            "the saved data under the localStorage key “{STORAGE_KEY}” was \
+                             unreadable and was set aside"
+                        )
+                    } else {
+                        format!(
+                            "the saved data under the localStorage key “{STORAGE_KEY}” is \
+                             unreadable, so the secret lives in this page only and every reload \
+                             makes a new one"
+                        )
+                    });
                 }
             },
             None => {
                 // Saved at once so the new secret outlives this page.
                 server.new_secret()?;
-                if let Err(why) = server.write(&server.fresh()) {
-                    server.run_in_memory();
-                    server.notice = Some(format!(
-                        "This site's localStorage refused the mock server's data ({why}), so \
-                         {IN_MEMORY}. Whatever is stored under `{STORAGE_KEY}` is left untouched."
-                    ));
+                match server.write(&server.fresh()) {
+                    Ok(()) => {
+                        server.new_secret = Some(format!(
+                            "nothing was saved under the localStorage key “{STORAGE_KEY}” when \
+                             this page loaded: a first visit, storage cleared since, or a browser \
+                             that keeps no localStorage here, which makes a new secret at every \
+                             reload"
+                        ))
+                    }
+                    Err(why) => {
+                        server.run_in_memory();
+                        server.new_secret = Some(
+                            "localStorage refused to save it, so it lives in this page only and \
+                             every reload makes a new one"
+                                .to_owned(),
+                        );
+                        server.notice = Some(format!(
+                            "This site's localStorage refused the mock server's data ({why}), so \
+                             {IN_MEMORY}. Whatever is stored under the key “{STORAGE_KEY}” is left \
+                             untouched."
+                        ));
+                    }
                 }
             }
         }
@@ -280,7 +318,10 @@ impl MockServer {
                 return error(
                     400,
                     Reason::MalformedBody,
-                    format!("the body is not a login request ({why}); send JSON like {EXAMPLE}"),
+                    format!(
+                        "the body is not a login request ({}); send JSON like {EXAMPLE}",
+                        quoted(&why.to_string())
+                    ),
                 )
             }
         };
@@ -299,7 +340,7 @@ impl MockServer {
                 429,
                 Reason::Throttled,
                 format!(
-                    "too many failed logins for `{username}`: try again in {seconds} s \
+                    "too many failed logins for “{username}”: try again in {seconds} s \
                      (after {MAX_FAILURES} failures the server locks the name for {} s)",
                     LOCKOUT_MS / 1000
                 ),
@@ -324,7 +365,8 @@ impl MockServer {
                 401,
                 Reason::BadCredentials,
                 "unknown user or wrong password".to_owned(),
-            );
+            )
+            .with_header("WWW-Authenticate", CHALLENGE);
         }
         // Forgetting earlier failures is left to `tidy`: if that cannot be saved, they
         // only linger until their window passes.
@@ -402,7 +444,7 @@ impl MockServer {
                     200,
                     &SessionBody {
                         how: format!(
-                            "the cookie says `{USER_COOKIE}={user}` and this server believes any cookie"
+                            "the cookie says {USER_COOKIE}={user} and this server believes any cookie"
                         ),
                         user,
                         expires_at: None,
@@ -410,7 +452,7 @@ impl MockServer {
                 ),
                 _ => unauthorized(
                     Reason::MissingCookie,
-                    format!("no `{USER_COOKIE}` cookie came with the request"),
+                    format!("no {USER_COOKIE} cookie came with the request"),
                     USER_COOKIE,
                 ),
             },
@@ -418,18 +460,13 @@ impl MockServer {
                 let Some(raw) = cookie_in(request, SESSION_COOKIE) else {
                     return unauthorized(
                         Reason::MissingCookie,
-                        format!("no `{SESSION_COOKIE}` cookie came with the request"),
+                        format!("no {SESSION_COOKIE} cookie came with the request"),
                         SESSION_COOKIE,
                     );
                 };
                 let Some(id) = unsign(&raw, &self.secret) else {
-                    return unauthorized(
-                        Reason::Tampered,
-                        "the cookie's signature does not match its session id: it was changed \
-                         outside the server, so it is refused and cleared"
-                            .to_owned(),
-                        SESSION_COOKIE,
-                    );
+                    let why = self.why_refused(&raw, &open.table);
+                    return unauthorized(Reason::Tampered, why, SESSION_COOKIE);
                 };
                 let now = self.clock.now();
                 match open.table.sessions.iter().find(|s| s.id == id) {
@@ -493,6 +530,41 @@ impl MockServer {
             .with_header("Set-Cookie", clearing_cookie(USER_COOKIE))
     }
 
+    /// Why the signature of `raw` failed its check. A cookie naming a session this server
+    /// made with its current secret was changed; otherwise the server cannot tell a changed
+    /// cookie from one signed with an earlier secret, so it names both, and says why when
+    /// it knows its secret is new.
+    fn why_refused(&self, raw: &str, table: &Table) -> String {
+        let id = raw
+            .strip_prefix("s:")
+            .and_then(|body| body.rsplit_once('.'))
+            .map(|(id, _)| id);
+        let signed_with_this_secret = table
+            .sessions
+            .iter()
+            .any(|s| Some(s.id.as_str()) == id && s.created_at >= self.secret_since);
+        if signed_with_this_secret {
+            return "the cookie's signature does not match its session id: the server signed \
+                    that session's id with its current secret, so the cookie was changed \
+                    outside the server. It is refused and cleared"
+                .to_owned();
+        }
+        let either = "the cookie's signature does not match this server's secret: either the \
+                      cookie was changed outside the server, or it was signed with an earlier \
+                      secret";
+        match &self.new_secret {
+            Some(why) => format!(
+                "{either}. This server's secret is new since this page loaded ({why}), so a \
+                 cookie signed before then is refused too, changed or not. It is cleared: log in \
+                 again"
+            ),
+            None => format!(
+                "{either} (the server makes a new one when its saved data is cleared or set \
+                 aside). Either way it is refused and cleared"
+            ),
+        }
+    }
+
     fn session_id_in(&self, request: &Request) -> Option<String> {
         let raw = cookie_in(request, SESSION_COOKIE)?;
         unsign(&raw, &self.secret).map(str::to_owned)
@@ -508,6 +580,7 @@ impl MockServer {
         let mut secret = vec![0u8; 32];
         self.random.fill(&mut secret)?;
         self.secret = secret;
+        self.secret_since = self.clock.now();
         Ok(())
     }
 
@@ -568,11 +641,19 @@ impl MockServer {
             Some(text) => match read_saved(&text) {
                 Ok((saved, secret)) => {
                     // Another tab may have started afresh: its secret is the one in use.
-                    self.secret = secret;
+                    if secret != self.secret {
+                        self.secret = secret;
+                        self.secret_since = self.clock.now();
+                        self.new_secret = Some(
+                            "another tab replaced it after finding the saved data cleared or \
+                             unreadable"
+                                .to_owned(),
+                        );
+                    }
                     saved
                 }
                 Err(why) => {
-                    self.set_aside(&text, &why);
+                    self.set_aside(&text, &why, false);
                     self.fresh()
                 }
             },
@@ -599,42 +680,57 @@ impl MockServer {
 
     /// Keeps unreadable `text` found under [`STORAGE_KEY`] under a free key, then
     /// replaces it with fresh data. What could not be kept is never replaced: the server
-    /// runs on memory instead.
-    fn set_aside(&mut self, text: &str, why: &str) {
+    /// runs on memory instead. True when fresh data took its place in storage.
+    /// `new_secret`: the server made its secret for this start, so the notice says so.
+    fn set_aside(&mut self, text: &str, why: &str, new_secret: bool) -> bool {
         let Some(key) = self.free_quarantine_key() else {
             self.run_in_memory();
             self.notice = Some(format!(
-                "The mock server's saved data under `{STORAGE_KEY}` is unreadable ({why}) and \
-                 every key for keeping it aside is taken, so it is left untouched and {IN_MEMORY}."
+                "The mock server's saved data under the localStorage key “{STORAGE_KEY}” is \
+                 unreadable ({why}) and every key for keeping it aside is taken, so it is left \
+                 untouched and {IN_MEMORY}."
             ));
-            return;
+            return false;
         };
-        let notice = match self.storage.set(&key, text) {
+        let (notice, replaced) = match self.storage.set(&key, text) {
             Err(error) => {
                 self.run_in_memory();
-                format!(
-                    "The mock server's saved data under `{STORAGE_KEY}` is unreadable ({why}) and \
-                     could not be kept aside under `{key}` ({error}), so it is left untouched \
-                     and {IN_MEMORY}."
-                )
+                let notice = format!(
+                    "The mock server's saved data under the localStorage key “{STORAGE_KEY}” is \
+                     unreadable ({why}) and could not be kept aside under “{key}” ({error}), so \
+                     it is left untouched and {IN_MEMORY}."
+                );
+                (notice, false)
             }
             Ok(()) => match self.write(&self.fresh()) {
-                Ok(()) => format!(
-                    "The mock server's saved data under `{STORAGE_KEY}` was unreadable ({why}). \
-                     It was kept aside under `{key}` and the server started clean: earlier \
-                     sessions are gone, so log in again."
-                ),
+                Ok(()) => {
+                    let secret = if new_secret {
+                        ", with a new signing secret"
+                    } else {
+                        ""
+                    };
+                    let notice = format!(
+                        "The mock server's saved data under the localStorage key \
+                         “{STORAGE_KEY}” was unreadable ({why}). It was kept aside under \
+                         “{key}” and the server started clean{secret}: earlier sessions are \
+                         gone, so log in again."
+                    );
+                    (notice, true)
+                }
                 Err(error) => {
                     self.run_in_memory();
-                    format!(
-                        "The mock server's saved data under `{STORAGE_KEY}` was unreadable \
-                         ({why}). It was kept aside under `{key}`, but new data could not be \
-                         saved in its place ({error}), so it is left untouched and {IN_MEMORY}."
-                    )
+                    let notice = format!(
+                        "The mock server's saved data under the localStorage key \
+                         “{STORAGE_KEY}” was unreadable ({why}). It was kept aside under \
+                         “{key}”, but new data could not be saved in its place ({error}), so it \
+                         is left untouched and {IN_MEMORY}."
+                    );
+                    (notice, false)
                 }
             },
         };
         self.notice = Some(notice);
+        replaced
     }
 
     /// [`QUARANTINE_KEY`], or the first of `….2`, `….3`, … that holds nothing: a kept
@@ -668,8 +764,8 @@ fn store_label(store: StoreKind) -> &'static str {
 }
 
 fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
-    let saved: Saved =
-        serde_json::from_str(text).map_err(|e| format!("not the server's JSON: {e}"))?;
+    let saved: Saved = serde_json::from_str(text)
+        .map_err(|e| format!("not the server's JSON: {}", quoted(&e.to_string())))?;
     if saved.version != SAVED_VERSION {
         return Err(format!(
             "version {} where {SAVED_VERSION} was expected",
@@ -685,6 +781,25 @@ fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
     Ok((saved, secret))
 }
 
+/// `text` with the Markdown-style backticks serde puts around names (`user`) turned into
+/// curly quotes (“user”): the page shows messages as plain text.
+fn quoted(text: &str) -> String {
+    let mut open = true;
+    text.chars()
+        .map(|c| match c {
+            '`' => {
+                open = !open;
+                if open {
+                    '”'
+                } else {
+                    '“'
+                }
+            }
+            c => c,
+        })
+        .collect()
+}
+
 /// The decoded value of cookie `name` in the request's `Cookie` header.
 fn cookie_in(request: &Request, name: &str) -> Option<String> {
     let header = request.headers.get("Cookie")?;
@@ -695,7 +810,10 @@ fn cookie_in(request: &Request, name: &str) -> Option<String> {
 }
 
 /// What a real server would send: `HttpOnly` so page scripts cannot read the cookie,
-/// `SameSite=Lax` so other sites cannot make the browser use it.
+/// `SameSite=Lax` so the browser leaves it off requests other sites start in the
+/// background (images, frames, `fetch`, form POSTs). It still rides along when another
+/// site links or redirects here with a top-level GET: Lax stops cross-site requests that
+/// change things, not cross-site visits.
 fn set_cookie(name: &str, value: &str, max_age_seconds: Option<Millis>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(seconds) = max_age_seconds {
@@ -718,8 +836,17 @@ fn error(status: u16, reason: Reason, message: String) -> Response {
     )
 }
 
+/// The challenge every 401 carries. RFC 9110 §15.5.2 requires a `WWW-Authenticate` with
+/// at least one challenge on every 401, but no scheme is registered for a form login that
+/// sets a cookie. This one names `Cookie`, the scheme of an expired Internet-Draft
+/// (draft-broyer-http-cookie-auth, 2009); browsers do not know it, so they show no login
+/// dialog and leave the asking to the page, and the network log says so.
+const CHALLENGE: &str = "Cookie realm=\"crumbs\"";
+
 fn unauthorized(reason: Reason, message: String, cookie: &str) -> Response {
-    error(401, reason, message).with_header("Set-Cookie", clearing_cookie(cookie))
+    error(401, reason, message)
+        .with_header("WWW-Authenticate", CHALLENGE)
+        .with_header("Set-Cookie", clearing_cookie(cookie))
 }
 
 fn method_not_allowed(allow: &str) -> Response {

@@ -297,7 +297,10 @@ async fn a_json_cookie_holding_garbage_is_an_error_the_component_shows() {
     raw_assign("prefs={oops");
     let shown = Mounted::<JsonProbe>::new(()).await;
     let alert = shown.text("[role=alert]");
-    assert!(alert.contains("`prefs` does not hold JSON"), "{alert}");
+    assert!(
+        alert.contains("Cookie “prefs” does not hold JSON"),
+        "{alert}"
+    );
     DocumentJar::new()
         .unwrap()
         .set_json("prefs", &Prefs { size: 14 })

@@ -146,6 +146,39 @@ impl Page {
         }
     }
 
+    /// Waits until `done` holds for the page, with the same limit as [`Page::wait_for`].
+    async fn wait_until(&self, what: &str, done: impl Fn(&Self) -> bool) {
+        let started = js_sys::Date::now();
+        loop {
+            yew::scheduler::flush().await;
+            if done(self) {
+                return;
+            }
+            assert!(
+                js_sys::Date::now() - started < 5_000.0,
+                "{what} never happened; the page says: {}",
+                self.text()
+            );
+            gloo_timers::future::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// How many exchanges the network log shows.
+    fn exchanges(&self) -> u32 {
+        self.root
+            .query_selector_all("li.exchange")
+            .unwrap()
+            .length()
+    }
+
+    /// Sends the login form and waits for the server's answer in the network log.
+    async fn log_in_and_wait(&self, username: &str, password: &str) {
+        let before = self.exchanges();
+        self.log_in(username, password).await;
+        self.wait_until("the login's answer", |page| page.exchanges() > before)
+            .await;
+    }
+
     async fn log_in(&self, username: &str, password: &str) {
         self.type_into("Username", username).await;
         self.type_into("Password", password).await;
@@ -349,7 +382,12 @@ async fn the_editor_refuses_bad_input_and_keeps_everything_else() {
     page.type_into("Cookie name", "theme").await;
     page.type_into("Cookie value", "dark").await;
     page.click("Set cookie").await;
-    page.wait_for("Set theme.").await;
+    page.wait_until("the editor's confirmation", |page| {
+        page.find(".editor [role=status]")
+            .and_then(|status| status.text_content())
+            .is_some_and(|text| text.contains("theme"))
+    })
+    .await;
 
     page.type_into("Cookie name", "big").await;
     page.type_into("Cookie value", &"x".repeat(5000)).await;
@@ -451,4 +489,133 @@ async fn the_demo_accounts_say_how_few_hashing_rounds_the_mock_uses_and_why() {
         .unwrap();
     assert!(note.contains("4,096 rounds"), "{note}");
     assert!(note.contains("600,000"), "{note}");
+}
+
+/// Every piece of visible text that holds a backtick, with the state the page was in and
+/// the text around it: Markdown's code marks mean nothing in a page and show as litter.
+fn backticks(page: &Page, state: &str) -> Vec<String> {
+    let text = page.text();
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == '`')
+        .map(|(at, _)| {
+            let start = at.saturating_sub(50);
+            let end = chars.len().min(at.saturating_add(50));
+            let around: String = chars[start..end].iter().collect();
+            format!("{state}: …{around}…")
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn no_panel_shows_a_backtick_in_any_of_its_main_states() {
+    fresh_browser();
+    let mut found = Vec::new();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    found.extend(backticks(&page, "not logged in"));
+
+    page.log_in_and_wait("alice", "guess").await;
+    page.wait_for("Unknown user or wrong password").await;
+    found.extend(backticks(&page, "a failed login"));
+    for _ in 1..5 {
+        page.log_in_and_wait("alice", "guess").await;
+    }
+    page.log_in_and_wait("alice", "wonderland").await;
+    page.wait_for("Too many failed logins").await;
+    found.extend(backticks(&page, "a throttled login (429)"));
+
+    page.log_in_and_wait("bob", "builder").await;
+    page.wait_for("Logged in as bob").await;
+    let notes = page.root.query_selector_all("li.exchange .note").unwrap();
+    assert!(notes.length() >= 2, "the log's notes: {}", page.text());
+    found.extend(backticks(&page, "logged in under server session"));
+    page.click("Forge").await;
+    page.wait_for("Rejected").await;
+    found.extend(backticks(&page, "a forged cookie under server session"));
+
+    // The editor's errors, from the cookie layer and from the editor itself, and its
+    // confirmation. Each submission is awaited by its outcome changing, whatever it says.
+    let outcome = |page: &Page| {
+        page.find(".editor [role=status], .editor [role=alert]")
+            .map(|shown| {
+                let role = shown.get_attribute("role").unwrap_or_default();
+                (role, shown.text_content().unwrap_or_default())
+            })
+    };
+    for (name, value, path, max_age, role) in [
+        ("big", "x".repeat(5000), "/", "", "alert"),
+        ("v", "1".to_owned(), "/; Domain=evil.example", "", "alert"),
+        ("v", "1".to_owned(), "app", "", "alert"),
+        ("a;b", "1".to_owned(), "/", "", "alert"),
+        ("v", "1".to_owned(), "/", "soon", "alert"),
+        ("theme", "dark".to_owned(), "/", "", "status"),
+    ] {
+        let before = outcome(&page);
+        page.type_into("Cookie name", name).await;
+        page.type_into("Cookie value", &value).await;
+        page.type_into("Path", path).await;
+        page.type_into("Max-Age (seconds)", max_age).await;
+        page.click("Set cookie").await;
+        page.wait_until("the editor's outcome", |page| outcome(page) != before)
+            .await;
+        let shown = outcome(&page).unwrap_or_default();
+        assert_eq!(shown.0, role, "{name} {path} {max_age}: {}", shown.1);
+        found.extend(backticks(
+            &page,
+            &format!("the editor, {name} {path} {max_age}"),
+        ));
+    }
+
+    page.field("Cookie only").click();
+    yew::scheduler::flush().await;
+    page.log_in_and_wait("bob", "builder").await;
+    page.wait_for("Logged in as bob").await;
+    found.extend(backticks(&page, "logged in under cookie only"));
+    page.click("Forge").await;
+    page.wait_for("Logged in as admin").await;
+    found.extend(backticks(&page, "a forged cookie under cookie only"));
+    page.click("Log out").await;
+    page.wait_for("Not logged in").await;
+    found.extend(backticks(&page, "after logout"));
+
+    // A session cookie signed with a secret the server no longer has, because its saved
+    // data was spoiled: the storage notice, and the refusal at load.
+    page.field("Server session").click();
+    yew::scheduler::flush().await;
+    page.log_in_and_wait("bob", "builder").await;
+    page.wait_for("Logged in as bob").await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.set_item(STORAGE_KEY, "{spoiled").unwrap();
+    let page = page.reload().await;
+    page.wait_for("Not logged in").await;
+    assert!(
+        page.find("[role=status].notice").is_some(),
+        "{}",
+        page.text()
+    );
+    found.extend(backticks(&page, "corrupted storage"));
+
+    let full = FullStorage::start();
+    page.field("Cookie only").click();
+    yew::scheduler::flush().await;
+    assert!(page.find("[role=alert]").is_some(), "{}", page.text());
+    found.extend(backticks(&page, "a switch that cannot be saved"));
+    drop(full);
+
+    fresh_browser();
+    let full = FullStorage::start();
+    let page = page.reload().await;
+    page.wait_for("Not logged in").await;
+    found.extend(backticks(&page, "a full localStorage"));
+    drop(full);
+
+    assert!(
+        found.is_empty(),
+        "{} backticks shown:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }

@@ -145,7 +145,7 @@ fn a_set_cookie_the_browser_refuses_is_noted() {
         exchange
             .notes
             .iter()
-            .any(|n| n.contains("did not keep `x`")),
+            .any(|n| n.contains("did not keep “x”")),
         "{:?}",
         exchange.notes
     );
@@ -257,7 +257,7 @@ fn a_removal_by_a_past_expires_deletes_and_says_how() {
     assert_eq!(jar.raw().unwrap(), "");
     assert_eq!(
         notes,
-        ["`gone` was deleted from the jar (an Expires in the past)."]
+        ["The cookie “gone” was deleted from the jar (an Expires in the past)."]
     );
 }
 
@@ -271,4 +271,74 @@ fn a_cookie_for_a_path_the_page_cannot_read_is_not_called_refused() {
         notes[0].contains("stored for Path=/api, which this page is not under"),
         "{notes:?}"
     );
+}
+
+// Issue 14: the log tells the truth about the wire, in plain text.
+
+#[test]
+fn a_401_with_the_mocks_challenge_is_explained_in_the_log() {
+    let (client, _, _) = setup();
+    let check = client.exchange(Request::get("/api/session"));
+    assert_eq!(check.response.status, 401);
+    let note = check
+        .notes
+        .iter()
+        .find(|n| n.contains("WWW-Authenticate"))
+        .unwrap_or_else(|| panic!("no note on the challenge: {:?}", check.notes));
+    assert!(note.contains("RFC 9110 §15.5.2"), "{note}");
+    assert!(note.contains("no login dialog"), "{note}");
+}
+
+/// A server that answers 401 without saying how to authenticate.
+struct NoChallenge;
+
+impl Transport for NoChallenge {
+    fn send(&self, _: &Request) -> Response {
+        Response::empty(401)
+    }
+}
+
+#[test]
+fn a_401_without_a_challenge_is_called_out() {
+    let client = Client::new(Rc::new(NoChallenge), Rc::new(MemoryJar::localhost()));
+    let notes = client.exchange(Request::get("/")).notes;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("no WWW-Authenticate") && notes[0].contains("RFC 9110 §15.5.2"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn no_log_note_holds_a_backtick_and_each_starts_with_a_capital() {
+    let (client, jar, server) = setup();
+    let mut notes = Vec::new();
+    notes.extend(client.exchange(login(false)).notes);
+    let value = jar.get(SESSION_COOKIE).unwrap().unwrap();
+    jar.set(SESSION_COOKIE, &format!("{value}x")).unwrap();
+    notes.extend(client.exchange(Request::get("/api/session")).notes);
+    server
+        .borrow_mut()
+        .set_strategy(Strategy::CookieOnly)
+        .unwrap();
+    notes.extend(client.exchange(login(false)).notes);
+    notes.extend(client.exchange(Request::post("/api/logout", "")).notes);
+    let jar = Rc::new(MemoryJar::localhost());
+    jar.set("b", "1").unwrap();
+    notes.extend(exchange_with(
+        &jar,
+        vec![
+            "x=1; SameSite=None",
+            "a=1\r\nX-Injected: 1",
+            "__Host-h=1; Path=/",
+            "a=1; Domain=other.org",
+            "c=1; Path=/elsewhere; HttpOnly",
+            "b=; Max-Age=0",
+        ],
+    ));
+    assert!(notes.len() >= 8, "{notes:?}");
+    for note in &notes {
+        assert!(!note.contains('`'), "{note}");
+        assert!(note.starts_with(char::is_uppercase), "{note}");
+    }
 }

@@ -854,3 +854,229 @@ fn data_made_unreadable_while_the_lab_runs_is_kept_aside_not_overwritten() {
     assert!(notice.contains(QUARANTINE_KEY), "{notice}");
     assert_eq!(world.session(&bob).status, 200);
 }
+
+// Issue 14: every sentence true, and shown as plain text.
+
+/// Every answer the server can give that carries a sentence for people, and every notice
+/// it can start with.
+fn every_message() -> Vec<(String, String)> {
+    let mut messages = Vec::new();
+    let mut world = World::new();
+    let mut answer = |what: &str, response: Response| {
+        messages.push((what.to_owned(), response.body));
+    };
+    answer("wrong password", world.login("alice", "guess", false));
+    for _ in 1..5 {
+        world.login("alice", "guess", false);
+    }
+    answer("throttled", world.login("alice", "wonderland", false));
+    answer("empty name", world.login(" ", "x", false));
+    answer(
+        "array body",
+        world
+            .server
+            .handle(&Request::post("/api/login", "[1, 2, 3]")),
+    );
+    answer(
+        "bad body",
+        world
+            .server
+            .handle(&Request::post("/api/login", "{\"user\": 1}")),
+    );
+    answer("no route", world.server.handle(&Request::get("/api/other")));
+    answer(
+        "wrong method",
+        world.server.handle(&Request::get("/api/login")),
+    );
+    answer("no cookie", world.session(""));
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    answer("logged in", world.session(&bob));
+    answer("tampered", world.session(&format!("{bob}x")));
+    world.clock.advance(31 * 60 * 1000);
+    answer("expired", world.session(&bob));
+    answer("unknown", world.session(&bob));
+    world.server.set_strategy(Strategy::CookieOnly).unwrap();
+    answer("cookie only, none", world.session(""));
+    answer("cookie only", world.session(&format!("{USER_COOKIE}=bob")));
+    world.server.set_store(StoreKind::Memory).unwrap();
+    world.server.set_strategy(Strategy::ServerSession).unwrap();
+    answer("unknown in memory", world.session(&bob));
+
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    world.storage.refuse_writes();
+    let mut answer = |what: &str, response: Response| {
+        messages.push((what.to_owned(), response.body));
+    };
+    answer("uncounted failure", world.login("bob", "guess", false));
+    answer("login not saved", world.login("bob", "builder", false));
+    answer("logout not saved", world.logout(&alice));
+    let error = world.server.set_strategy(Strategy::CookieOnly).unwrap_err();
+    messages.push(("switch not saved".to_owned(), error.to_string()));
+
+    let full = Rc::new(BrowserStorage::default());
+    full.refuse_writes();
+    let refusing = BrowserStorage::holding(&[(STORAGE_KEY, "not json")]);
+    refusing.refuse_writes();
+    let half = BrowserStorage::holding(&[(STORAGE_KEY, "not json")]);
+    half.refuse_writes_after(1);
+    for (what, storage) in [
+        ("full", full),
+        (
+            "unreadable",
+            BrowserStorage::holding(&[(STORAGE_KEY, "not json")]),
+        ),
+        ("unreadable, refusing", refusing),
+        ("unreadable, kept but not replaced", half),
+    ] {
+        let world = World::on(storage);
+        let notice = world.server.notice().expect("a notice").to_owned();
+        messages.push((format!("notice: {what}"), notice));
+    }
+    let mut world = World::new();
+    world.storage.set(STORAGE_KEY, "spoiled").unwrap();
+    world.login("alice", "wonderland", false);
+    let notice = world.server.notice().expect("a notice").to_owned();
+    // Found spoiled while the page runs, the data is replaced under the secret in use.
+    assert!(!notice.contains("new signing secret"), "{notice}");
+    messages.push(("notice: spoiled mid-run".to_owned(), notice));
+    messages
+}
+
+#[test]
+fn no_server_message_holds_a_backtick() {
+    let messages = every_message();
+    assert!(messages.len() > 20);
+    for (what, message) in &messages {
+        assert!(!message.contains('`'), "{what}: {message}");
+    }
+}
+
+#[test]
+fn notices_start_with_a_capital() {
+    for (what, message) in every_message() {
+        if what.starts_with("notice") {
+            assert!(message.starts_with(char::is_uppercase), "{what}: {message}");
+        }
+    }
+}
+
+#[test]
+fn every_401_says_how_to_authenticate() {
+    let mut world = World::new();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    let mut answers = vec![
+        ("wrong password", world.login("alice", "guess", false)),
+        ("no cookie", world.session("")),
+        ("tampered", world.session(&format!("{bob}x"))),
+    ];
+    world.clock.advance(31 * 60 * 1000);
+    answers.push(("expired", world.session(&bob)));
+    answers.push(("unknown", world.session(&bob)));
+    world.server.set_strategy(Strategy::CookieOnly).unwrap();
+    answers.push(("cookie only, none", world.session("")));
+    for (what, response) in answers {
+        assert_eq!(response.status, 401, "{what}");
+        let challenge = response
+            .headers
+            .get("WWW-Authenticate")
+            .unwrap_or_else(|| panic!("{what}: a 401 without WWW-Authenticate"));
+        assert_eq!(challenge, "Cookie realm=\"crumbs\"", "{what}");
+    }
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    assert_eq!(
+        world.session(&alice).headers.get("WWW-Authenticate"),
+        None,
+        "only a 401 challenges"
+    );
+}
+
+#[test]
+fn a_changed_signature_on_a_session_this_secret_signed_is_called_changed() {
+    let mut world = World::new();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    for moment in ["in the page that logged in", "after a reload"] {
+        let text = error_text(&world.session(&format!("{bob}x")));
+        assert!(
+            text.contains("changed outside the server"),
+            "{moment}: {text}"
+        );
+        assert!(!text.contains("earlier secret"), "{moment}: {text}");
+        world.restart();
+    }
+}
+
+#[test]
+fn a_refused_signature_names_both_causes_when_the_secret_was_kept() {
+    let mut world = World::new();
+    world.login("bob", "builder", false);
+    world.restart();
+    let unknown = format!(
+        "{SESSION_COOKIE}=s%3A{}.bm90IHRoZSBzaWduYXR1cmU",
+        "0".repeat(32)
+    );
+    let text = error_text(&world.session(&unknown));
+    assert!(
+        text.contains("does not match this server's secret"),
+        "{text}"
+    );
+    assert!(text.contains("the cookie was changed"), "{text}");
+    assert!(text.contains("earlier secret"), "{text}");
+    assert!(!text.contains("new since this page loaded"), "{text}");
+}
+
+#[test]
+fn a_signature_from_before_a_new_secret_says_the_secret_is_new() {
+    // The storage was cleared: the next page load makes a new secret.
+    let mut world = World::new();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    world.storage.remove(STORAGE_KEY);
+    world.restart();
+    let response = world.session(&bob);
+    assert_eq!(error_reason(&response), Reason::Tampered);
+    let text = error_text(&response);
+    assert!(text.contains("new since this page loaded"), "{text}");
+    assert!(text.contains("nothing was saved"), "{text}");
+    assert!(text.contains("the cookie was changed"), "{text}");
+
+    // The saved data was spoiled and set aside.
+    let mut world = World::new();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    world.storage.set(STORAGE_KEY, "spoiled").unwrap();
+    world.restart();
+    let text = error_text(&world.session(&bob));
+    assert!(text.contains("new since this page loaded"), "{text}");
+    assert!(text.contains("set aside"), "{text}");
+
+    // localStorage takes nothing: every reload makes a new secret.
+    let storage = Rc::new(BrowserStorage::default());
+    storage.refuse_writes();
+    let mut world = World::on(storage);
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    world.restart();
+    let text = error_text(&world.session(&bob));
+    assert!(text.contains("new since this page loaded"), "{text}");
+    assert!(text.contains("every reload"), "{text}");
+}
+
+#[test]
+fn a_secret_replaced_by_another_tab_is_named_as_the_possible_cause() {
+    let mut world = World::new();
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    // Another tab finds the storage cleared and starts with a new secret.
+    world.storage.remove(STORAGE_KEY);
+    let _other = world.tab();
+    let text = error_text(&world.session(&bob));
+    assert!(text.contains("another tab"), "{text}");
+}
+
+#[test]
+fn unreadable_saved_data_is_described_without_backticks() {
+    let world = World::on(BrowserStorage::holding(&[(
+        STORAGE_KEY,
+        r#"{"some":"other app"}"#,
+    )]));
+    let notice = world.server.notice().expect("a notice");
+    assert!(notice.contains("“version”"), "{notice}");
+    assert!(!notice.contains('`'), "{notice}");
+}

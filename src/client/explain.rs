@@ -3,6 +3,7 @@
 //! which is what lets a table test pin every sentence the log can show.
 
 use crate::cookies::{format_http_date, SetCookie, MAX_NAME_VALUE_BYTES};
+use crate::server::http::Response;
 
 /// What was seen around the script's write of one `Set-Cookie`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,16 +82,16 @@ pub fn explain(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
             ""
         };
         notes.push(format!(
-            "`{name}` asks for HttpOnly: a real browser would hide it from page scripts, so \
-             JavaScript (and an attacker's injected script) could never read it. A script \
-             cannot set that flag, so Crumbs stores `{name}` without it{shown}."
+            "The cookie “{name}” asks for HttpOnly: a real browser would hide it from page \
+             scripts, so JavaScript (and an attacker's injected script) could never read it. A \
+             script cannot set that flag, so Crumbs stores “{name}” without it{shown}."
         ));
     }
     if !outcome.readable {
         let path = cookie.path.unwrap_or("/");
         let what = if outcome.removal { "deleted" } else { "stored" };
         notes.push(format!(
-            "`{name}` was {what} for Path={path}, which this page is not under: the page \
+            "The cookie “{name}” was {what} for Path={path}, which this page is not under: the page \
              cannot read cookies there, so nothing here shows or confirms it."
         ));
         return notes;
@@ -101,24 +102,24 @@ pub fn explain(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
                 Some(seconds) => format!("Max-Age={seconds}"),
                 None => "an Expires in the past".to_owned(),
             };
-            notes.push(format!("`{name}` was deleted from the jar ({how})."));
+            notes.push(format!("The cookie “{name}” was deleted from the jar ({how})."));
         }
         (true, _, true) => notes.push(match refusal(cookie) {
             Some(reason) => {
                 format!(
-                    "The browser refused to delete `{name}`, so it is still in the jar: {reason}."
+                    "The browser refused to delete “{name}”, so it is still in the jar: {reason}."
                 )
             }
             None => format!(
-                "`{name}` should have been deleted but a `{name}` is still in the jar: one set \
+                "The cookie “{name}” should have been deleted but a “{name}” is still in the jar: one set \
                  on another Path or Domain than this deletion names."
             ),
         }),
         (false, _, false) => notes.push(match refusal(cookie) {
-            Some(reason) => format!("The browser did not keep `{name}`: {reason}."),
+            Some(reason) => format!("The browser did not keep “{name}”: {reason}."),
             None => format!(
-                "The browser did not keep `{name}`: it refused the Set-Cookie (a Domain must \
-                 contain this page's host and not be a public suffix such as `com`, Secure \
+                "The browser did not keep “{name}”: it refused the Set-Cookie (a Domain must \
+                 contain this page's host and not be a public suffix such as com, Secure \
                  needs an https page or localhost, and a page that is not secure cannot \
                  replace a Secure cookie)."
             ),
@@ -126,6 +127,44 @@ pub fn explain(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
         (true, false, false) | (false, _, true) => {}
     }
     notes
+}
+
+/// What the log says about a 401's challenge. RFC 9110 §15.5.2 requires every 401 to
+/// carry `WWW-Authenticate`; a browser asks for a password itself only for the schemes it
+/// knows, and leaves any other to the page.
+pub fn challenge_note(response: &Response) -> Option<String> {
+    if response.status != 401 {
+        return None;
+    }
+    let Some(challenge) = response.headers.get("WWW-Authenticate") else {
+        return Some(
+            "This 401 carries no WWW-Authenticate, which RFC 9110 §15.5.2 requires of every \
+             401 so the client learns how to authenticate."
+                .to_owned(),
+        );
+    };
+    let scheme = challenge.split([' ', ',']).next().unwrap_or_default();
+    let known = ["Basic", "Digest", "Negotiate", "NTLM"]
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(scheme));
+    Some(if known {
+        format!(
+            "A real browser would answer this 401's {scheme} challenge (WWW-Authenticate) with \
+             its own login dialog; this lab's client does not."
+        )
+    } else if scheme.eq_ignore_ascii_case("Cookie") {
+        "A 401 must say how to authenticate in WWW-Authenticate (RFC 9110 §15.5.2). No scheme \
+         is registered for a form login that sets a cookie, so this server names Cookie, from an \
+         expired Internet-Draft; browsers do not know it, so they show no login dialog and leave \
+         the asking to the page."
+            .to_owned()
+    } else {
+        format!(
+            "A 401 must say how to authenticate in WWW-Authenticate (RFC 9110 §15.5.2). This one \
+             names {scheme}, a scheme browsers do not know, so they show no login dialog and \
+             leave the asking to the page."
+        )
+    })
 }
 
 /// The rules of RFC 6265bis §5.7 that the line alone breaks, whatever the page: why a
@@ -141,7 +180,7 @@ fn refusal(cookie: &SetCookie<'_>) -> Option<String> {
         && (has_prefix(cookie.value, "__Host-") || has_prefix(cookie.value, "__Secure-"))
     {
         return Some(
-            "a nameless cookie's value may not start with `__Host-` or `__Secure-`, or it would \
+            "a nameless cookie's value may not start with __Host- or __Secure-, or it would \
              pass for a cookie of that protected name"
                 .to_owned(),
         );
@@ -150,12 +189,12 @@ fn refusal(cookie: &SetCookie<'_>) -> Option<String> {
         && (!cookie.secure || cookie.domain.is_some() || cookie.path != Some("/"))
     {
         return Some(
-            "a `__Host-` cookie, even its deletion, must be Secure, have Path=/ and no Domain"
+            "a __Host- cookie, even its deletion, must be Secure, have Path=/ and no Domain"
                 .to_owned(),
         );
     }
     if has_prefix(name, "__Secure-") && !cookie.secure {
-        return Some("a `__Secure-` cookie, even its deletion, must be Secure".to_owned());
+        return Some("a __Secure- cookie, even its deletion, must be Secure".to_owned());
     }
     if cookie.same_site == Some(crate::cookies::SameSite::None) && !cookie.secure {
         return Some("SameSite=None requires Secure".to_owned());
@@ -207,68 +246,68 @@ mod tests {
             (
                 "a=1; HttpOnly; Domain=other.org",
                 outcome(false, false, false, true),
-                &["did not keep `a`: it refused the Set-Cookie (a Domain must contain"],
+                &["did not keep “a”: it refused the Set-Cookie (a Domain must contain"],
             ),
             (
                 "a=1; SameSite=None",
                 outcome(false, false, false, true),
-                &["did not keep `a`: SameSite=None requires Secure."],
+                &["did not keep “a”: SameSite=None requires Secure."],
             ),
             (
                 "a=1; Partitioned",
                 outcome(false, false, false, true),
-                &["did not keep `a`: Partitioned requires Secure."],
+                &["did not keep “a”: Partitioned requires Secure."],
             ),
             (
                 "__Secure-a=1",
                 outcome(false, false, false, true),
-                &["did not keep `__Secure-a`: a `__Secure-` cookie, even its deletion, must be Secure."],
+                &["did not keep “__Secure-a”: a __Secure- cookie, even its deletion, must be Secure."],
             ),
             (
                 "__host-a=1; Secure; Path=/x",
                 outcome(false, false, false, true),
-                &["did not keep `__host-a`: a `__Host-` cookie, even its deletion, must be Secure, have Path=/ and no Domain."],
+                &["did not keep “__host-a”: a __Host- cookie, even its deletion, must be Secure, have Path=/ and no Domain."],
             ),
             (
                 "__Host-a; Secure; Path=/",
                 outcome(false, false, false, true),
-                &["a nameless cookie's value may not start with `__Host-`"],
+                &["a nameless cookie's value may not start with __Host-"],
             ),
             (
                 "a=1; Max-Age=0",
                 outcome(true, true, false, true),
-                &["`a` was deleted from the jar (Max-Age=0)."],
+                &["The cookie “a” was deleted from the jar (Max-Age=0)."],
             ),
             (
                 "a=1; Max-Age=-5; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
                 outcome(true, true, false, true),
-                &["`a` was deleted from the jar (Max-Age=-5)."],
+                &["The cookie “a” was deleted from the jar (Max-Age=-5)."],
             ),
             (
                 "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly",
                 outcome(true, true, false, true),
-                &["`a` was deleted from the jar (an Expires in the past)."],
+                &["The cookie “a” was deleted from the jar (an Expires in the past)."],
             ),
             ("a=1; Max-Age=0", outcome(true, false, false, true), &[]),
             (
                 "a=1; Max-Age=0",
                 outcome(true, true, true, true),
-                &["`a` should have been deleted but a `a` is still in the jar: one set on another Path or Domain"],
+                &["The cookie “a” should have been deleted but a “a” is still in the jar: one set on another Path or Domain"],
             ),
             (
                 "__Host-a=; Path=/; Max-Age=0",
                 outcome(true, true, true, true),
-                &["refused to delete `__Host-a`, so it is still in the jar: a `__Host-` cookie, even its deletion, must be Secure"],
+                &["refused to delete “__Host-a”, so it is still in the jar: a __Host- cookie, even its deletion, must be Secure"],
             ),
             (
                 "a=; Max-Age=0; Path=/x",
                 outcome(true, false, false, false),
-                &["`a` was deleted for Path=/x, which this page is not under"],
+                &["The cookie “a” was deleted for Path=/x, which this page is not under"],
             ),
             (
                 &*format!("a={}", "x".repeat(MAX_NAME_VALUE_BYTES)),
                 outcome(false, false, false, true),
-                &["did not keep `a`: its name and value are over 4096 bytes."],
+                &["did not keep “a”: its name and value are over 4096 bytes."],
             ),
         ];
         for (line, outcome, expected) in table {
@@ -277,6 +316,9 @@ mod tests {
             assert_eq!(notes.len(), expected.len(), "{line} {outcome:?}: {notes:?}");
             for (note, part) in notes.iter().zip(expected.iter()) {
                 assert!(note.contains(part), "{line} {outcome:?}: {note}");
+                // The page shows notes as plain text, where Markdown marks are litter.
+                assert!(!note.contains('`'), "{line} {outcome:?}: {note}");
+                assert!(note.starts_with(char::is_uppercase), "{line}: {note}");
             }
         }
     }

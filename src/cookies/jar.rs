@@ -215,7 +215,7 @@ pub fn refusal_reason(
     if let Some(domain) = options.get_domain() {
         if !page.domain_matches(domain) {
             return format!(
-                "Domain={domain} does not contain this page's host `{}`; leave Domain out or use a parent domain of the host",
+                "Domain={domain} does not contain this page's host {}; leave Domain out or use a parent domain of the host",
                 page.host
             );
         }
@@ -227,7 +227,7 @@ pub fn refusal_reason(
         return "SameSite=None requires Secure; keep Secure or choose SameSite=Lax".to_owned();
     }
     if encoded_name.len() + encoded_value.len() > MAX_NAME_VALUE_BYTES {
-        return format!("`{name}` is too large for the browser; shorten the value");
+        return format!("“{name}” is too large for the browser; shorten the value");
     }
     "the browser did not keep it (cookies may be blocked for this site, or it was replaced at once by another script); check the browser's cookie settings".to_owned()
 }
@@ -305,7 +305,7 @@ pub(crate) fn survival_reason(page: &Page, name: &str) -> String {
     });
     match (prefix, page.secure) {
         (Some(prefix), false) => format!(
-            "a `{prefix}` cookie can only be deleted by a Secure removal, which a page that is \
+            "a {prefix} cookie can only be deleted by a Secure removal, which a page that is \
              not secure (http, other than localhost) cannot write; delete it from the https page \
              or in the browser's settings"
         ),
@@ -432,11 +432,11 @@ mod tests {
         for (name, says) in [
             (
                 "__Secure-a",
-                "a `__Secure-` cookie can only be deleted by a Secure removal",
+                "a __Secure- cookie can only be deleted by a Secure removal",
             ),
             (
                 "__host-b",
-                "a `__Host-` cookie can only be deleted by a Secure removal",
+                "a __Host- cookie can only be deleted by a Secure removal",
             ),
             (
                 "plain",
@@ -451,7 +451,7 @@ mod tests {
         let secure = Stubborn(Page::new("example.com", "/", true));
         let message = secure.remove_all().unwrap_err().to_string();
         assert!(
-            message.starts_with("cookie `__Secure-a` is still there after removal: a Secure removal, partitioned and not, was written"),
+            message.starts_with("Cookie “__Secure-a” is still there after removal: a Secure removal, partitioned and not, was written"),
             "{message}"
         );
     }

@@ -200,11 +200,11 @@ impl CookieOptions {
     /// without `Secure` and a `__Host-` cookie that is not `Secure`, host-only and `Path=/`.
     fn check_prefix(&self, name: &str) -> Result<()> {
         let rule = if starts_with_ignore_case(name, "__Secure-") && !self.is_secure() {
-            Some("a `__Secure-` cookie must be Secure")
+            Some("a __Secure- cookie must be Secure")
         } else if starts_with_ignore_case(name, "__Host-")
             && (!self.is_secure() || self.domain.is_some() || self.get_path() != "/")
         {
-            Some("a `__Host-` cookie must be Secure, have Path=/ and no Domain")
+            Some("a __Host- cookie must be Secure, have Path=/ and no Domain")
         } else {
             None
         };
@@ -228,7 +228,7 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 fn check_attribute(attribute: &'static str, value: &str) -> Result<()> {
     if let Some(bad) = value.chars().find(|c| *c == ';' || c.is_control()) {
         let found = if bad == ';' {
-            "`;`".to_owned()
+            "a semicolon (;)".to_owned()
         } else {
             format!("the control character U+{:04X}", bad as u32)
         };
@@ -362,7 +362,7 @@ mod tests {
                 "v".into(),
                 CookieError::InvalidAttribute {
                     attribute: "Path",
-                    found: "`;`".into(),
+                    found: "a semicolon (;)".into(),
                 },
             ),
             (
@@ -395,7 +395,7 @@ mod tests {
                 "v".into(),
                 CookieError::PrefixRule {
                     name: "__Secure-n".into(),
-                    rule: "a `__Secure-` cookie must be Secure",
+                    rule: "a __Secure- cookie must be Secure",
                 },
             ),
             (
@@ -404,7 +404,7 @@ mod tests {
                 "v".into(),
                 CookieError::PrefixRule {
                     name: "__host-n".into(),
-                    rule: "a `__Host-` cookie must be Secure, have Path=/ and no Domain",
+                    rule: "a __Host- cookie must be Secure, have Path=/ and no Domain",
                 },
             ),
         ];
