@@ -280,11 +280,12 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
                 why: Some(logged_out_why(state.strategy)),
             }
         }
-        // The server still has what it had: say so, and show the session it still holds.
+        // The server changed nothing and cleared no cookie: say so, and keep showing the
+        // login it still believes (a server session, or under Cookie only the cookie).
         (Purpose::Logout, Answer::Failed(error)) => {
             state.session_error = Some(format!(
-                "Logging out failed: {}. The server still has your session, so you are still \
-                 logged in; try again.",
+                "Logging out failed: {}. Nothing was removed, so you are still logged in; \
+                 try again.",
                 error.error.trim_end_matches('.')
             ))
         }
