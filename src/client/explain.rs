@@ -40,7 +40,13 @@ pub fn script_line(cookie: &SetCookie<'_>, removal: bool) -> String {
         }
     }
     if let Some(domain) = &cookie.domain {
+        // The parser stripped one leading dot and a browser strips one again: a domain
+        // that still starts with one (`Domain=..example.com`) keeps its second dot, so
+        // the jar refuses it as a browser would instead of widening it to `example.com`.
         line.push_str("; Domain=");
+        if domain.starts_with('.') {
+            line.push('.');
+        }
         line.push_str(domain);
     }
     if let Some(path) = cookie.path {
@@ -72,7 +78,25 @@ pub fn as_read_back(cookie: &SetCookie<'_>) -> String {
 
 /// What the network log says about one `Set-Cookie`, in plain words.
 pub fn explain(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
-    let name = cookie.name;
+    let mut notes = explain_named(cookie, outcome);
+    // Only where the line was kept or is a deletion: a refused one has said why already.
+    if cookie.name.is_empty() && (outcome.present_after || outcome.removal) {
+        notes.push(format!(
+            "The cookie “{}” has no name: browsers keep such a line as a cookie whose name is \
+             empty and send only its value (RFC 6265bis §5.6).",
+            cookie.value
+        ));
+    }
+    notes
+}
+
+fn explain_named(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
+    // A nameless cookie is named by what the page reads back: its value.
+    let name = if cookie.name.is_empty() {
+        cookie.value
+    } else {
+        cookie.name
+    };
     let mut notes = Vec::new();
     let kept = !outcome.removal && (outcome.present_after || !outcome.readable);
     if cookie.http_only && kept {
@@ -88,12 +112,19 @@ pub fn explain(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
         ));
     }
     if !outcome.readable {
+        // Written, not confirmed: the page cannot read back what the browser did there.
         let path = cookie.path.unwrap_or("/");
-        let what = if outcome.removal { "deleted" } else { "stored" };
-        notes.push(format!(
-            "The cookie “{name}” was {what} for Path={path}, which this page is not under: the page \
-             cannot read cookies there, so nothing here shows or confirms it."
-        ));
+        notes.push(if outcome.removal {
+            format!(
+                "A deletion of “{name}” was written for Path={path}, which this page is not under: \
+                 the page cannot read cookies there, so nothing here can show whether it took effect."
+            )
+        } else {
+            format!(
+                "The cookie “{name}” was written for Path={path}, which this page is not under: the \
+                 page cannot read cookies there, so nothing here can show whether the browser kept it."
+            )
+        });
         return notes;
     }
     match (outcome.removal, outcome.was_there, outcome.present_after) {
@@ -241,7 +272,7 @@ mod tests {
             (
                 "a=1; HttpOnly; Path=/x",
                 outcome(false, false, false, false),
-                &[HTTP_ONLY, "stored for Path=/x, which this page is not under"],
+                &[HTTP_ONLY, "“a” was written for Path=/x, which this page is not under: the page cannot read cookies there, so nothing here can show whether the browser kept it"],
             ),
             (
                 "a=1; HttpOnly; Domain=other.org",
@@ -267,6 +298,17 @@ mod tests {
                 "__host-a=1; Secure; Path=/x",
                 outcome(false, false, false, true),
                 &["did not keep “__host-a”: a __Host- cookie, even its deletion, must be Secure, have Path=/ and no Domain."],
+            ),
+            // A nameless cookie is named by what the page reads back: its value.
+            (
+                "flag; HttpOnly",
+                outcome(false, false, true, true),
+                &["The cookie “flag” asks for HttpOnly", "“flag” has no name"],
+            ),
+            (
+                "=flag; Max-Age=0",
+                outcome(true, true, false, true),
+                &["The cookie “flag” was deleted from the jar (Max-Age=0).", "“flag” has no name"],
             ),
             (
                 "__Host-a; Secure; Path=/",
@@ -302,7 +344,7 @@ mod tests {
             (
                 "a=; Max-Age=0; Path=/x",
                 outcome(true, false, false, false),
-                &["The cookie “a” was deleted for Path=/x, which this page is not under"],
+                &["A deletion of “a” was written for Path=/x, which this page is not under: the page cannot read cookies there, so nothing here can show whether it took effect"],
             ),
             (
                 &*format!("a={}", "x".repeat(MAX_NAME_VALUE_BYTES)),
@@ -341,13 +383,37 @@ mod tests {
                 true,
                 "gone=x; Max-Age=0; Path=/; Secure",
             ),
+            // A browser strips one leading dot and refuses what is left: so must the jar.
+            (
+                "a=1; Domain=..example.com",
+                false,
+                "a=1; Domain=..example.com",
+            ),
         ] {
             let cookie = parse_set_cookie(line).unwrap();
             assert_eq!(script_line(&cookie, removal), written, "{line}");
+            let back = parse_set_cookie(written).unwrap();
             assert_eq!(
-                parse_set_cookie(written).map(|c| (c.name, c.value)),
-                Some((cookie.name, cookie.value)),
+                (back.name, back.value),
+                (cookie.name, cookie.value),
                 "{line}: the pair reads back the same"
+            );
+            assert_eq!(
+                (
+                    &back.domain,
+                    back.path,
+                    back.secure,
+                    back.same_site,
+                    back.partitioned
+                ),
+                (
+                    &cookie.domain,
+                    cookie.path,
+                    cookie.secure,
+                    cookie.same_site,
+                    cookie.partitioned
+                ),
+                "{line}: the attributes read back as the server sent them"
             );
         }
     }

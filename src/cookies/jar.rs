@@ -266,10 +266,13 @@ pub(crate) fn removal_lines(page: &Page, name: &str, value: &str) -> Vec<String>
             })
             .collect()
     };
-    let flags: &[&str] = if page.secure {
-        &["; Secure", "; Secure; Partitioned"]
-    } else {
-        &[""]
+    // On a secure page a removal must be Secure to reach a prefixed or partitioned cookie;
+    // plain lines go first for browsers that do not count this page as secure for cookies
+    // (WebKit on http://localhost refuses Secure there). A `__Host-` cookie needs Secure.
+    let flags: &[&str] = match (page.secure, name.starts_with("__Host-")) {
+        (true, true) => &["; Secure", "; Secure; Partitioned"],
+        (true, false) => &["", "; Secure", "; Secure; Partitioned"],
+        (false, _) => &[""],
     };
     let mut lines = Vec::with_capacity(places.len().saturating_mul(flags.len()));
     for flags in flags {
@@ -376,9 +379,14 @@ mod tests {
                 "__Host-x=; Path=/; Max-Age=0; Secure; Partitioned"
             ]
         );
+        // Plain lines first: a browser that does not count this page as secure for
+        // cookies (WebKit on http://localhost) refuses the Secure ones.
         assert_eq!(
             removal_lines(&secure, "n", "1"),
             [
+                "n=; Path=/; Max-Age=0",
+                "n=; Path=/; Domain=a.example.com; Max-Age=0",
+                "n=; Path=/; Domain=example.com; Max-Age=0",
                 "n=; Path=/; Max-Age=0; Secure",
                 "n=; Path=/; Domain=a.example.com; Max-Age=0; Secure",
                 "n=; Path=/; Domain=example.com; Max-Age=0; Secure",
@@ -396,7 +404,7 @@ mod tests {
             ]
         );
         // A browser that reads prefixes case-sensitively may keep `__host-x` anywhere.
-        assert_eq!(removal_lines(&secure, "__host-x", "1").len(), 6);
+        assert_eq!(removal_lines(&secure, "__host-x", "1").len(), 9);
         assert_eq!(
             removal_paths(&Page::new("h", "/a/b/", true)),
             ["/", "/a", "/a/", "/a/b", "/a/b/"]
