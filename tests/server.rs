@@ -11,7 +11,7 @@ use crumbs::server::api::{ErrorBody, Reason, SessionBody};
 use crumbs::server::http::{Request, Response};
 use crumbs::server::{
     sign, Lifetimes, MemoryStorage, MockServer, Random, ServerError, Storage, StoreKind, Strategy,
-    QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
+    MAX_ENTRIES, MAX_FAILURES, QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
 };
 
 /// Predictable "random" bytes, different at every call.
@@ -1079,4 +1079,25 @@ fn unreadable_saved_data_is_described_without_backticks() {
     let notice = world.server.notice().expect("a notice");
     assert!(notice.contains("“version”"), "{notice}");
     assert!(!notice.contains('`'), "{notice}");
+}
+
+// Review of issue 9, item 6: made-up names cannot push a real name out of the throttle.
+
+#[test]
+fn made_up_names_cannot_reset_a_real_names_failure_count() {
+    let mut world = World::new();
+    for _ in 0..(MAX_FAILURES - 1) {
+        assert_eq!(world.login("alice", "guess", false).status, 401);
+    }
+    // Newer than alice's failures, so an eviction by age alone would take hers first.
+    world.clock.advance(1_000);
+    for i in 0..MAX_ENTRIES {
+        world.login(&format!("nobody{i}"), "guess", false);
+    }
+    assert_eq!(world.login("alice", "guess", false).status, 401);
+    assert_eq!(
+        world.login("alice", "wonderland", false).status,
+        429,
+        "the fifth failure locked alice out"
+    );
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::users;
 use crate::clock::Millis;
 
 pub const MAX_FAILURES: u32 = 5;
@@ -13,7 +14,9 @@ pub const LOCKOUT_MS: Millis = 30_000;
 /// this recent is forgotten, whether the name exists or not.
 pub const FAILURE_WINDOW_MS: Millis = 15 * 60 * 1000;
 /// At most this many names are tracked, so a stream of made-up names cannot grow the
-/// table (or the saved data) without end.
+/// table (or the saved data) without end. When it is full, made-up names are evicted
+/// before accounts: otherwise failures on made-up names would push out a real name's
+/// count and buy free guesses. Accounts are few (the demo users), so the cap holds.
 pub const MAX_ENTRIES: usize = 256;
 
 /// Failed logins by name.
@@ -119,13 +122,15 @@ impl Throttle {
         self.evict_down_to(MAX_ENTRIES.saturating_sub(1), now);
     }
 
-    /// Evicts entries until at most `count` are left: names merely failing before names
-    /// locked out, the oldest first.
+    /// Evicts entries until at most `count` are left: made-up names before accounts
+    /// (so junk cannot reset a real name's count), then names merely failing before
+    /// names locked out, the oldest first.
     fn evict_down_to(&mut self, count: usize, now: Millis) {
         if self.by_name.len() > count {
             // One sort, not one scan per eviction: hand-edited data may hold many.
-            self.by_name
-                .sort_by_key(|e| std::cmp::Reverse((e.locked(now), e.last_at)));
+            self.by_name.sort_by_key(|e| {
+                std::cmp::Reverse((users::exists(&e.name), e.locked(now), e.last_at))
+            });
             self.by_name.truncate(count);
         }
     }
