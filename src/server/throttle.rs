@@ -105,15 +105,37 @@ impl Throttle {
         self.by_name.retain(|e| e.name != name);
     }
 
-    /// Takes in `other`'s entries for names this table does not track (moving between
-    /// stores).
-    pub fn merge(&mut self, other: Throttle, now: Millis) {
-        for entry in other.by_name {
-            if !self.by_name.iter().any(|e| e.name == entry.name) {
-                self.make_room(now);
-                self.by_name.push(entry);
+    /// Brings into this table (the shared one) what `mine` changed since it was copied
+    /// from `base` (a tab moving back from its own memory): a name `mine` counted more
+    /// failures for takes the later count and lockout of both, never more than a full
+    /// lockout from now; a name `mine` forgot (a success) is forgotten here too, unless
+    /// another tab changed it since the copy. Names `mine` left as copied are left as
+    /// this table has them now, so nothing another tab cleared comes back.
+    pub fn carry(&mut self, mine: &Throttle, base: &Throttle, now: Millis) {
+        let find =
+            |table: &Throttle, name: &str| table.by_name.iter().find(|e| e.name == name).cloned();
+        for entry in &mine.by_name {
+            if find(base, &entry.name).as_ref() == Some(entry) {
+                continue;
+            }
+            match self.by_name.iter_mut().find(|e| e.name == entry.name) {
+                Some(stored) => {
+                    stored.failures = stored.failures.max(entry.failures);
+                    stored.last_at = stored.last_at.max(entry.last_at);
+                    stored.locked_until = stored.locked_until.max(entry.locked_until);
+                }
+                None => {
+                    self.make_room(now);
+                    self.by_name.push(entry.clone());
+                }
             }
         }
+        for entry in &base.by_name {
+            if find(mine, &entry.name).is_none() {
+                self.by_name.retain(|e| e != entry);
+            }
+        }
+        // Settles every entry: no lockout ends more than a full lockout from now.
         self.prune(now);
     }
 
@@ -199,5 +221,50 @@ mod tests {
             serde_json::from_str(&format!("[{}]", entries.join(","))).unwrap();
         throttle.prune(NOW);
         assert_eq!(throttle.by_name.len(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn carrying_a_tabs_changes_keeps_what_another_tab_cleared_cleared() {
+        let mut base = Throttle::default();
+        lock(&mut base, "bob", NOW);
+        let mut mine = base.clone();
+        mine.failed("alice", NOW + 1);
+        // Meanwhile another tab: bob logged in, carol failed.
+        let mut stored = base.clone();
+        stored.succeeded("bob");
+        stored.failed("carol", NOW + 1);
+        stored.carry(&mine, &base, NOW + 2);
+        let names: Vec<&str> = stored.by_name.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["carol", "alice"]);
+    }
+
+    #[test]
+    fn carrying_a_tabs_lockout_never_stretches_it_past_thirty_seconds() {
+        let base = Throttle::default();
+        let mut mine = Throttle::default();
+        lock(&mut mine, "alice", NOW + 60 * 60 * 1000);
+        let mut stored = Throttle::default();
+        lock(&mut stored, "alice", NOW);
+        stored.carry(&mine, &base, NOW);
+        assert_eq!(stored.locked_for("alice", NOW), Some(LOCKOUT_MS));
+    }
+
+    #[test]
+    fn a_success_in_a_tab_forgets_the_copied_failures_unless_changed_since() {
+        let mut base = Throttle::default();
+        base.failed("alice", NOW);
+        base.failed("bob", NOW);
+        let mut mine = base.clone();
+        mine.succeeded("alice");
+        mine.succeeded("bob");
+        let mut stored = base.clone();
+        stored.failed("bob", NOW + 1);
+        stored.carry(&mine, &base, NOW + 2);
+        let names: Vec<&str> = stored.by_name.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["bob"],
+            "bob failed again in another tab since the copy"
+        );
     }
 }
