@@ -77,6 +77,10 @@ pub struct MockServer {
     /// store it stays empty: they live in storage, shared by every tab, and are read
     /// there at every request.
     memory: Table,
+    /// What this tab copied from the database when it moved to the Memory store, so the
+    /// move back carries only this tab's own changes and resurrects nothing another tab
+    /// ended meanwhile. Empty under the Database store.
+    copied: Table,
     notice: Option<String>,
     /// Why the secret in use was made during this page load, when it was: a cookie
     /// signed before then fails its signature check whether or not anyone changed it.
@@ -131,6 +135,7 @@ impl MockServer {
             strategy: Strategy::default(),
             store: StoreKind::default(),
             memory: Table::default(),
+            copied: Table::default(),
             notice: None,
             new_secret: None,
             secret_since: Millis::MIN,
@@ -238,40 +243,57 @@ impl MockServer {
         Ok(())
     }
 
-    /// Moves the live sessions (and failed logins) to the other store: they survive the
-    /// switch, and then live as long as that store does. When that cannot be saved
-    /// nothing changes: the sessions stay where they were.
+    /// Switches where this tab keeps sessions (and failed logins), in this tab and for
+    /// pages opened from now on. The live ones survive the switch: to the Memory store
+    /// they are copied, and the database, shared with other tabs, keeps them; back to the
+    /// Database store this tab's own changes are carried over (its new logins, its
+    /// logouts, its failed logins) and nothing another tab ended meanwhile comes back.
+    /// When that cannot be saved nothing changes.
     pub fn set_store(&mut self, store: StoreKind) -> Result<()> {
         let now = self.clock.now();
         let mut saved = self.load();
         let mut memory = self.memory.clone();
+        let mut copied = self.copied.clone();
         match (self.store, store) {
             (StoreKind::Database, StoreKind::Memory) => {
-                memory.sessions.append(&mut saved.sessions);
-                memory
-                    .throttle
-                    .merge(std::mem::take(&mut saved.throttle), now);
+                // Other tabs may still be on the database: take nothing out of it.
+                memory.sessions = saved
+                    .sessions
+                    .iter()
+                    .filter(|s| s.expires_at > now)
+                    .cloned()
+                    .collect();
+                memory.throttle = saved.throttle.clone();
+                memory.throttle.prune(now);
+                copied = memory.clone();
             }
             (StoreKind::Memory, StoreKind::Database) => {
-                for session in std::mem::take(&mut memory.sessions) {
-                    if !saved.sessions.iter().any(|s| s.id == session.id) {
+                let mine = std::mem::take(&mut memory);
+                let base = std::mem::take(&mut copied);
+                let copied_id = |id: &str| base.sessions.iter().any(|s| s.id == id);
+                // Copied sessions this tab ended (logout, expiry, a new login) end here
+                // too; copied ones it kept stay only if the database still has them.
+                saved
+                    .sessions
+                    .retain(|s| !copied_id(&s.id) || mine.sessions.iter().any(|m| m.id == s.id));
+                for session in mine.sessions {
+                    if !copied_id(&session.id) && !saved.sessions.iter().any(|s| s.id == session.id)
+                    {
                         saved.sessions.push(session);
                     }
                 }
-                saved
-                    .throttle
-                    .merge(std::mem::take(&mut memory.throttle), now);
+                saved.throttle.carry(&mine.throttle, &base.throttle, now);
+                saved.sessions.retain(|s| s.expires_at > now);
             }
             _ => {}
         }
-        saved.sessions.retain(|s| s.expires_at > now);
-        memory.sessions.retain(|s| s.expires_at > now);
         saved.store = store;
         self.write(&saved).map_err(|why| ServerError::Save {
             what: format!("the switch to the “{}” store", store_label(store)),
             why,
         })?;
         self.memory = memory;
+        self.copied = copied;
         self.store = store;
         Ok(())
     }

@@ -11,7 +11,7 @@ use crumbs::server::api::{ErrorBody, Reason, SessionBody};
 use crumbs::server::http::{Request, Response};
 use crumbs::server::{
     sign, Lifetimes, MemoryStorage, MockServer, Random, ServerError, Storage, StoreKind, Strategy,
-    QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
+    MAX_ENTRIES, MAX_FAILURES, QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY, USER_COOKIE,
 };
 
 /// Predictable "random" bytes, different at every call.
@@ -1079,4 +1079,120 @@ fn unreadable_saved_data_is_described_without_backticks() {
     let notice = world.server.notice().expect("a notice");
     assert!(notice.contains("“version”"), "{notice}");
     assert!(!notice.contains('`'), "{notice}");
+}
+
+// Review of issue 9, item 2: one tab's switch to the Memory store copies the database,
+// it does not empty it, and the switch back carries only that tab's own changes.
+
+/// Alice logged in, and a lockout for bob, in the database; two tabs on it.
+fn two_tabs_with_alice_logged_in_and_bob_locked_out() -> (World, MockServer, String) {
+    let mut world = World::new();
+    let alice = cookie_pair(&world.login("alice", "wonderland", false));
+    for _ in 0..5 {
+        world.login("bob", "guess", false);
+    }
+    let other = world.tab();
+    (world, other, alice)
+}
+
+#[test]
+fn one_tab_switching_to_memory_leaves_the_other_tabs_logins_and_lockouts() {
+    let (mut world, mut other, alice) = two_tabs_with_alice_logged_in_and_bob_locked_out();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    assert_eq!(world.session(&alice).status, 200, "copied into memory");
+    let response = other.handle(&with_cookie(Request::get("/api/session"), &alice));
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        other.handle(&login_request("bob", "builder")).status,
+        429,
+        "the lockout holds in the tab still on the database"
+    );
+    assert_eq!(
+        world.login("bob", "builder", false).status,
+        429,
+        "and was copied into memory"
+    );
+}
+
+#[test]
+fn a_logout_in_another_tab_is_not_undone_by_a_switch_back_to_the_database() {
+    let (mut world, mut other, alice) = two_tabs_with_alice_logged_in_and_bob_locked_out();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    let logout = other.handle(&with_cookie(Request::post("/api/logout", ""), &alice));
+    assert_eq!(logout.status, 204);
+    world.server.set_store(StoreKind::Database).unwrap();
+    assert_eq!(
+        world.session(&alice).status,
+        401,
+        "dead in the tab that switched"
+    );
+    let replay = other.handle(&with_cookie(Request::get("/api/session"), &alice));
+    assert_eq!(replay.status, 401, "and in the other tab");
+}
+
+#[test]
+fn a_logout_made_under_memory_ends_the_session_in_the_database_on_the_switch_back() {
+    let (mut world, mut other, alice) = two_tabs_with_alice_logged_in_and_bob_locked_out();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    assert_eq!(world.logout(&alice).status, 204);
+    assert_eq!(
+        other
+            .handle(&with_cookie(Request::get("/api/session"), &alice))
+            .status,
+        200,
+        "a logout in memory stays in memory until the switch back"
+    );
+    world.server.set_store(StoreKind::Database).unwrap();
+    assert_eq!(world.session(&alice).status, 401);
+    let replay = other.handle(&with_cookie(Request::get("/api/session"), &alice));
+    assert_eq!(replay.status, 401, "the database lost it too");
+}
+
+#[test]
+fn a_login_made_under_memory_reaches_the_database_on_the_switch_back() {
+    let (mut world, mut other, _alice) = two_tabs_with_alice_logged_in_and_bob_locked_out();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    world.clock.advance(30_000);
+    let bob = cookie_pair(&world.login("bob", "builder", false));
+    world.server.set_store(StoreKind::Database).unwrap();
+    assert_eq!(world.session(&bob).status, 200);
+    let response = other.handle(&with_cookie(Request::get("/api/session"), &bob));
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(session_body(&response).user, "bob");
+}
+
+#[test]
+fn failures_made_under_memory_reach_the_database_on_the_switch_back() {
+    let mut world = World::new();
+    let mut other = world.tab();
+    world.server.set_store(StoreKind::Memory).unwrap();
+    for _ in 0..5 {
+        world.login("alice", "guess", false);
+    }
+    world.server.set_store(StoreKind::Database).unwrap();
+    assert_eq!(
+        other.handle(&login_request("alice", "wonderland")).status,
+        429
+    );
+}
+
+// Review of issue 9, item 6: made-up names cannot push a real name out of the throttle.
+
+#[test]
+fn made_up_names_cannot_reset_a_real_names_failure_count() {
+    let mut world = World::new();
+    for _ in 0..(MAX_FAILURES - 1) {
+        assert_eq!(world.login("alice", "guess", false).status, 401);
+    }
+    // Newer than alice's failures, so an eviction by age alone would take hers first.
+    world.clock.advance(1_000);
+    for i in 0..MAX_ENTRIES {
+        world.login(&format!("nobody{i}"), "guess", false);
+    }
+    assert_eq!(world.login("alice", "guess", false).status, 401);
+    assert_eq!(
+        world.login("alice", "wonderland", false).status,
+        429,
+        "the fifth failure locked alice out"
+    );
 }

@@ -45,9 +45,11 @@ pub struct Saved {
     pub secret: String,
     pub strategy: Strategy,
     pub store: StoreKind,
-    /// Present only with the database store.
+    /// The database's sessions, shared by every tab on the Database store. A tab on the
+    /// Memory store keeps its own in memory and leaves these to the other tabs, so they
+    /// may be present whatever `store` says.
     pub sessions: Vec<Session>,
-    /// Failed logins and lockouts, kept where the sessions are (the database store).
+    /// Failed logins and lockouts, kept beside the sessions (the database's).
     /// Absent from data saved before they were kept, and whenever there are none, so
     /// such data reads the same.
     #[serde(default, skip_serializing_if = "Throttle::is_empty")]

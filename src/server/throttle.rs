@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::users;
 use crate::clock::Millis;
 
 pub const MAX_FAILURES: u32 = 5;
@@ -13,7 +14,9 @@ pub const LOCKOUT_MS: Millis = 30_000;
 /// this recent is forgotten, whether the name exists or not.
 pub const FAILURE_WINDOW_MS: Millis = 15 * 60 * 1000;
 /// At most this many names are tracked, so a stream of made-up names cannot grow the
-/// table (or the saved data) without end.
+/// table (or the saved data) without end. When it is full, made-up names are evicted
+/// before accounts: otherwise failures on made-up names would push out a real name's
+/// count and buy free guesses. Accounts are few (the demo users), so the cap holds.
 pub const MAX_ENTRIES: usize = 256;
 
 /// Failed logins by name.
@@ -102,15 +105,37 @@ impl Throttle {
         self.by_name.retain(|e| e.name != name);
     }
 
-    /// Takes in `other`'s entries for names this table does not track (moving between
-    /// stores).
-    pub fn merge(&mut self, other: Throttle, now: Millis) {
-        for entry in other.by_name {
-            if !self.by_name.iter().any(|e| e.name == entry.name) {
-                self.make_room(now);
-                self.by_name.push(entry);
+    /// Brings into this table (the shared one) what `mine` changed since it was copied
+    /// from `base` (a tab moving back from its own memory): a name `mine` counted more
+    /// failures for takes the later count and lockout of both, never more than a full
+    /// lockout from now; a name `mine` forgot (a success) is forgotten here too, unless
+    /// another tab changed it since the copy. Names `mine` left as copied are left as
+    /// this table has them now, so nothing another tab cleared comes back.
+    pub fn carry(&mut self, mine: &Throttle, base: &Throttle, now: Millis) {
+        let find =
+            |table: &Throttle, name: &str| table.by_name.iter().find(|e| e.name == name).cloned();
+        for entry in &mine.by_name {
+            if find(base, &entry.name).as_ref() == Some(entry) {
+                continue;
+            }
+            match self.by_name.iter_mut().find(|e| e.name == entry.name) {
+                Some(stored) => {
+                    stored.failures = stored.failures.max(entry.failures);
+                    stored.last_at = stored.last_at.max(entry.last_at);
+                    stored.locked_until = stored.locked_until.max(entry.locked_until);
+                }
+                None => {
+                    self.make_room(now);
+                    self.by_name.push(entry.clone());
+                }
             }
         }
+        for entry in &base.by_name {
+            if find(mine, &entry.name).is_none() {
+                self.by_name.retain(|e| e != entry);
+            }
+        }
+        // Settles every entry: no lockout ends more than a full lockout from now.
         self.prune(now);
     }
 
@@ -119,13 +144,15 @@ impl Throttle {
         self.evict_down_to(MAX_ENTRIES.saturating_sub(1), now);
     }
 
-    /// Evicts entries until at most `count` are left: names merely failing before names
-    /// locked out, the oldest first.
+    /// Evicts entries until at most `count` are left: made-up names before accounts
+    /// (so junk cannot reset a real name's count), then names merely failing before
+    /// names locked out, the oldest first.
     fn evict_down_to(&mut self, count: usize, now: Millis) {
         if self.by_name.len() > count {
             // One sort, not one scan per eviction: hand-edited data may hold many.
-            self.by_name
-                .sort_by_key(|e| std::cmp::Reverse((e.locked(now), e.last_at)));
+            self.by_name.sort_by_key(|e| {
+                std::cmp::Reverse((users::exists(&e.name), e.locked(now), e.last_at))
+            });
             self.by_name.truncate(count);
         }
     }
@@ -194,5 +221,50 @@ mod tests {
             serde_json::from_str(&format!("[{}]", entries.join(","))).unwrap();
         throttle.prune(NOW);
         assert_eq!(throttle.by_name.len(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn carrying_a_tabs_changes_keeps_what_another_tab_cleared_cleared() {
+        let mut base = Throttle::default();
+        lock(&mut base, "bob", NOW);
+        let mut mine = base.clone();
+        mine.failed("alice", NOW + 1);
+        // Meanwhile another tab: bob logged in, carol failed.
+        let mut stored = base.clone();
+        stored.succeeded("bob");
+        stored.failed("carol", NOW + 1);
+        stored.carry(&mine, &base, NOW + 2);
+        let names: Vec<&str> = stored.by_name.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["carol", "alice"]);
+    }
+
+    #[test]
+    fn carrying_a_tabs_lockout_never_stretches_it_past_thirty_seconds() {
+        let base = Throttle::default();
+        let mut mine = Throttle::default();
+        lock(&mut mine, "alice", NOW + 60 * 60 * 1000);
+        let mut stored = Throttle::default();
+        lock(&mut stored, "alice", NOW);
+        stored.carry(&mine, &base, NOW);
+        assert_eq!(stored.locked_for("alice", NOW), Some(LOCKOUT_MS));
+    }
+
+    #[test]
+    fn a_success_in_a_tab_forgets_the_copied_failures_unless_changed_since() {
+        let mut base = Throttle::default();
+        base.failed("alice", NOW);
+        base.failed("bob", NOW);
+        let mut mine = base.clone();
+        mine.succeeded("alice");
+        mine.succeeded("bob");
+        let mut stored = base.clone();
+        stored.failed("bob", NOW + 1);
+        stored.carry(&mine, &base, NOW + 2);
+        let names: Vec<&str> = stored.by_name.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["bob"],
+            "bob failed again in another tab since the copy"
+        );
     }
 }

@@ -34,6 +34,12 @@ const USERS: &[User] = &[
     },
 ];
 
+/// Whether `name` is an account. For bookkeeping only (which throttle entries to keep):
+/// answers to a client never depend on it, so they do not tell which names exist.
+pub fn exists(name: &str) -> bool {
+    USERS.iter().any(|u| u.name == name)
+}
+
 /// Whether `password` is `username`'s. An unknown user costs as much as a known one, so
 /// timing does not tell which names exist.
 pub fn verify(username: &str, password: &str) -> bool {
@@ -86,6 +92,16 @@ mod tests {
             ("", ""),
         ] {
             assert!(!verify(name, password), "{name}/{password}");
+        }
+    }
+
+    #[test]
+    fn only_the_demo_accounts_exist() {
+        for (name, _) in DEMO_ACCOUNTS {
+            assert!(exists(name), "{name}");
+        }
+        for name in ["Alice", "carol", "", "alice "] {
+            assert!(!exists(name), "{name:?}");
         }
     }
 }
