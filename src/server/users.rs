@@ -8,8 +8,9 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "wonderland"), ("bob", "b
 
 /// PBKDF2 rounds for the demo hashes. Current guidance (OWASP's password storage cheat
 /// sheet) asks 600,000 for PBKDF2-HMAC-SHA256; in this page's Wasm that would make every
-/// login wait about 0.3 s (`make bench` times a 4,096-round login at about 2 ms), so the
-/// mock keeps the count low and the page says so next to the demo accounts.
+/// login wait about 0.3 s (`make bench` times a whole mock login, these 4,096 rounds
+/// included, at 2–3 ms), so the mock keeps the count low and the page says so next to
+/// the demo accounts.
 pub const PBKDF2_ROUNDS: u32 = 4096;
 
 /// What current guidance asks for PBKDF2-HMAC-SHA256, for the page to compare against.
