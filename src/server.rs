@@ -512,9 +512,11 @@ impl MockServer {
                     None => {
                         let why = match self.store {
                             StoreKind::Memory => "the signature is good but the server has no such session: \
-                                                  it keeps sessions in memory, and the reload restarted it (or you logged out)",
+                                                  it keeps sessions in memory, in this tab only, so a reload or \
+                                                  another tab starts with none (or the session ended: logout, expiry)",
                             StoreKind::Database => "the signature is good but the server has no such session: \
-                                                    it ended at logout or expired",
+                                                    it ended (logout, expiry, a newer login), or it lives only in \
+                                                    a tab that uses the Memory store",
                         };
                         unauthorized(Reason::UnknownSession, why.to_owned(), SESSION_COOKIE)
                     }
@@ -832,10 +834,11 @@ fn cookie_in(request: &Request, name: &str) -> Option<String> {
 }
 
 /// What a real server would send: `HttpOnly` so page scripts cannot read the cookie,
-/// `SameSite=Lax` so the browser leaves it off requests other sites start in the
-/// background (images, frames, `fetch`, form POSTs). It still rides along when another
-/// site links or redirects here with a top-level GET: Lax stops cross-site requests that
-/// change things, not cross-site visits.
+/// `SameSite=Lax` so the browser leaves it off cross-site sub-requests (images, frames,
+/// `fetch`) and off cross-site POSTs, even top-level ones such as another site's form
+/// (RFC 6265bis: Lax allows only top-level navigations with a safe method). It still
+/// rides along when another site links or redirects here with a top-level GET, so a GET
+/// that changes something is not protected by it.
 fn set_cookie(name: &str, value: &str, max_age_seconds: Option<Millis>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(seconds) = max_age_seconds {

@@ -619,3 +619,21 @@ async fn no_panel_shows_a_backtick_in_any_of_its_main_states() {
         found.join("\n")
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_name_typed_with_backticks_is_shown_as_typed() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    // Backticks are legal in a cookie name; the page must not take them for markup.
+    page.type_into("Cookie name", "a`b`c").await;
+    page.type_into("Cookie value", "1").await;
+    page.click("Set cookie").await;
+    let shown = page
+        .find(".editor [role=status]")
+        .expect("the editor's confirmation")
+        .text_content()
+        .unwrap();
+    assert!(shown.contains("a`b`c"), "{shown}");
+    DocumentJar::new().unwrap().remove("a`b`c").unwrap();
+}

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use super::components::{
-    rich, CookieTable, ForgePanel, LoginForm, NetworkLog, SessionPanel, StoreSwitch, StrategySwitch,
+    CookieTable, ForgePanel, LoginForm, NetworkLog, SessionPanel, StoreSwitch, StrategySwitch,
 };
 use super::lab::{boot, LabContext};
 use super::state::{LabState, Purpose};
@@ -15,7 +15,7 @@ pub fn App() -> Html {
         Err(error) => html! {
             <main class="app">
                 <h1>{ "Crumbs" }</h1>
-                <p role="alert" class="error">{ rich(&format!("The lab could not start: {error}")) }</p>
+                <p role="alert" class="error">{ format!("The lab could not start: {error}") }</p>
             </main>
         },
     }
@@ -56,10 +56,10 @@ fn Lab(props: &LabProps) -> Html {
                         and watch the cookie and the session that make it work." }</p>
                 </header>
                 if let Some(notice) = &state.notice {
-                    <p role="status" class="notice">{ rich(notice) }</p>
+                    <p role="status" class="notice">{ notice }</p>
                 }
                 if let Some(error) = &state.settings_error {
-                    <p role="alert" class="error">{ rich(error) }</p>
+                    <p role="alert" class="error">{ error }</p>
                 }
                 <div class="grid">
                     <SessionPanel />

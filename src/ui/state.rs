@@ -324,8 +324,8 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
 fn logged_out_why(strategy: Strategy) -> String {
     match strategy {
         Strategy::ServerSession => format!(
-            "You logged out: the server forgot the session your {SESSION_COOKIE} cookie named, \
-             and its answer's Set-Cookie lines (Max-Age=0) deleted both login cookies, \
+            "You logged out: the server ended the session your {SESSION_COOKIE} cookie named, if \
+             it still had it, and its answer's Set-Cookie lines (Max-Age=0) deleted both login cookies, \
              {SESSION_COOKIE} and {USER_COOKIE}."
         ),
         Strategy::CookieOnly => format!(

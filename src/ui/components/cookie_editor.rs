@@ -1,7 +1,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::{bind_text, rich};
+use super::bind_text;
 
 use crate::cookies::{CookieJar, CookieOptions, SameSite};
 use crate::ui::lab::use_lab;
@@ -57,7 +57,11 @@ pub fn CookieEditor() -> Html {
                 .lab
                 .jar
                 .set_with(&name, &value, &options)
-                .map(|()| saved_outcome(&name, options.get_max_age()))
+                .map(|()| {
+                    let path = options.get_path();
+                    let seen = ctx.lab.jar.page().is_ok_and(|page| page.path_matches(path));
+                    saved_outcome(&name, options.get_max_age(), path, seen)
+                })
                 .map_err(|error| capitalize(&error.to_string()));
             outcome.set(Some(result));
         })
@@ -92,27 +96,33 @@ pub fn CookieEditor() -> Html {
             </label>
             <p class="explain">{ "A Max-Age of 0 or less deletes the cookie. SameSite=None makes the \
                 cookie Secure as well, since browsers refuse None without Secure; a Secure cookie can \
-                only be set from an https page (or localhost). The table above shows names and values \
+                only be set from an https page or a loopback address such as localhost (or 127.0.0.1, in Chromium). The table above shows names and values \
                 only: to see the Max-Age, Path, SameSite and Secure a cookie was stored with, open \
                 devtools › Application › Cookies (Storage › Cookies in Firefox)." }</p>
             <button type="submit">{ "Set cookie" }</button>
             { match &*outcome {
-                Some(Ok(message)) => html! { <p role="status" class="ok">{ rich(message) }</p> },
-                Some(Err(message)) => html! { <p role="alert" class="error">{ rich(message) }</p> },
+                Some(Ok(message)) => html! { <p role="status" class="ok">{ message }</p> },
+                Some(Err(message)) => html! { <p role="alert" class="error">{ message }</p> },
                 None => html! {},
             } }
         </form>
     }
 }
 
-/// What the editor says once the jar took the cookie. A `Max-Age` of zero or less
-/// (RFC 6265 §5.2.2: the cookie expires at once) is a deletion, which the jar has
-/// confirmed by then, so that is what it says.
-fn saved_outcome(name: &str, max_age: Option<i64>) -> String {
+/// What the editor says once the jar took the cookie. The jar reads back only what this
+/// page can see: for a `Path` the page is not under (`seen` false) nothing is confirmed,
+/// and that is what it says. A `Max-Age` of zero or less (RFC 6265 §5.2.2: the cookie
+/// expires at once) is a deletion; the read-back shows none of that name is left, which
+/// may also mean there was none.
+fn saved_outcome(name: &str, max_age: Option<i64>, path: &str, seen: bool) -> String {
     match max_age {
+        _ if !seen => format!(
+            "Wrote {name} for Path={path}. This page is not under that path, so it cannot read \
+             cookies there and cannot confirm what the browser did."
+        ),
         Some(seconds) if seconds <= 0 => format!(
-            "Deleted {name}: a Max-Age of {seconds} tells the browser the cookie has already \
-             expired, so it removed the cookie instead of storing it."
+            "Deleted {name}, if it was there: a Max-Age of {seconds} tells the browser the cookie \
+             has already expired, so it removes the cookie instead of storing it."
         ),
         _ => format!("Set {name}."),
     }
@@ -136,7 +146,7 @@ fn refused_name(bad: char) -> String {
         "A cookie name cannot contain {}. In the Cookie header, ; separates one cookie from the \
          next (RFC 6265 §4.2.1; some older servers also split on a comma), and = starts the value. \
          RFC 6265 §4.1.1 keeps these out of names: spaces, control characters and {}. Every other \
-         character is accepted: letters, digits, the backtick and ! # $ & ' * + - . ^ _ | ~ are \
+         character is accepted: ASCII letters and digits, the backtick and ! # $ & ' * + - . ^ _ | ~ are \
          written as they are, and the rest (such as %, or é) are percent-encoded, then decoded \
          when read back.",
         describe(bad),
@@ -160,13 +170,27 @@ mod tests {
     #[test]
     fn a_max_age_of_zero_or_less_reports_a_deletion() {
         for max_age in [Some(0), Some(-1), Some(i64::MIN)] {
-            let said = saved_outcome("theme", max_age);
+            let said = saved_outcome("theme", max_age, "/", true);
             assert!(said.starts_with("Deleted theme"), "{max_age:?}: {said}");
         }
         for max_age in [None, Some(1), Some(i64::MAX)] {
-            let said = saved_outcome("theme", max_age);
+            let said = saved_outcome("theme", max_age, "/", true);
             assert!(said.starts_with("Set theme"), "{max_age:?}: {said}");
         }
+    }
+
+    #[test]
+    fn a_cookie_on_a_path_this_page_cannot_read_is_not_claimed_as_set_or_deleted() {
+        for max_age in [None, Some(60), Some(0)] {
+            let said = saved_outcome("theme", max_age, "/app", false);
+            assert!(
+                said.starts_with("Wrote theme for Path=/app") && said.contains("cannot confirm"),
+                "{max_age:?}: {said}"
+            );
+        }
+        // A deletion is confirmed only in the sense that nothing of that name is left.
+        let said = saved_outcome("theme", Some(0), "/", true);
+        assert!(said.contains("if it was there"), "{said}");
     }
 
     #[test]

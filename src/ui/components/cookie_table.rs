@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::cookies::{CookieJar, DocumentJar};
-use crate::ui::components::{rich, CookieEditor};
+use crate::ui::components::CookieEditor;
 use crate::ui::hooks::use_cookies;
 use crate::ui::state::capitalize;
 
@@ -52,7 +52,7 @@ pub fn CookieTable() -> Html {
                     }) }
                 </tbody>
             </table>
-            if let Some(error) = &*error { <p role="alert" class="error">{ rich(error) }</p> }
+            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             <h3>{ "Set a cookie" }</h3>
             <CookieEditor />
         </section>

@@ -2,7 +2,6 @@ use yew::prelude::*;
 
 use crate::cookies::CookieJar;
 use crate::server::{Strategy, SESSION_COOKIE, USER_COOKIE};
-use crate::ui::components::rich;
 use crate::ui::lab::use_lab;
 use crate::ui::state::{capitalize, LabAction, Purpose};
 
@@ -38,19 +37,22 @@ pub fn ForgePanel() -> Html {
             <p class="explain">{ "Cookies live in your browser, so you can change them: devtools, an extension, \
                 or this button. The question is whether the server notices. " }{ what }{ " " }
                 { forge_precondition(strategy) }</p>
-            <p class="explain">{ "This button can rewrite the login cookie only because the mock server \
+            <p class="explain">{ "Here Forge can edit the login cookie in place because the mock server \
                 runs inside the page and cannot give its cookie a real HttpOnly flag (the network log \
-                says so). On a real site, script can neither read nor overwrite an HttpOnly cookie; \
-                devtools and extensions still can. HttpOnly does not stop a script injected into the \
-                page (XSS) from using the session, though: the browser attaches the cookie to every \
-                request that script sends to the site, so it can act as you while it runs." }</p>
+                says so). On a real site a script can neither read an HttpOnly cookie nor replace it in \
+                place, but it can still create a cookie of that name when there is none, or shadow it \
+                with one on a narrower Path, and anyone can send any Cookie header with devtools or \
+                curl. What stops a forgery is the server's check, not HttpOnly. Nor does HttpOnly stop \
+                a script injected into the page (XSS) from using the session: the browser attaches the \
+                cookie to every request that script sends to the site, so it can act as you while it \
+                runs." }</p>
             <button type="button" onclick={forge}
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
-            if let Some(error) = &*error { <p role="alert" class="error">{ rich(error) }</p> }
+            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
                 <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
-                    <p class="outcome">{ rich(&report.outcome) }</p>
+                    <p class="outcome">{ &report.outcome }</p>
                     <p class="why">{ report.why() }</p>
                 </div>
             }

@@ -1,7 +1,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{bind_text, rich};
+use super::bind_text;
 
 use crate::clock::Millis;
 use crate::server::api::LoginRequest;
@@ -68,12 +68,13 @@ pub fn LoginForm() -> Html {
                 { "Logging in sends your name and password to the mock server. If they match, \
                    its answer carries a " }<code>{ "Set-Cookie" }</code>
                 { " header, and from then on the browser sends that cookie back with its requests to \
-                   this site, and to no other site: that is how the server recognises you. The cookie \
-                   is " }<code>{ "SameSite=Lax" }</code>
+                   this host (on any port: cookies ignore ports) and to no other: that is how the \
+                   server recognises you. The cookie is " }<code>{ "SameSite=Lax" }</code>
                 { ": the browser sends it on requests made from this site's own pages and when you \
-                   follow a link to this site from another one (a top-level navigation), but not on \
-                   cross-site sub-requests, such as an image, a fetch or a form POST that another \
-                   site's page sends here." }
+                   follow a link to this site from another one (a top-level GET), but not on \
+                   cross-site sub-requests (an image, a frame, a fetch), nor on a cross-site POST, \
+                   even a form another site submits here. A cross-site link still carries it, so a \
+                   GET that changes something is not protected by Lax." }
             </p>
             <p class="explain">
                 { format!("Tick Remember me for a cookie with a Max-Age of {remembered}: the browser \
@@ -103,7 +104,7 @@ pub fn LoginForm() -> Html {
                 </button>
             </form>
             if let Some(error) = &ctx.state.login_error {
-                <p role="alert" class="error">{ rich(error) }</p>
+                <p role="alert" class="error">{ error }</p>
             }
             <p class="demo">{ "Demo accounts: " }
                 { for DEMO_ACCOUNTS.iter().enumerate().map(|(i, (name, password))| html! {

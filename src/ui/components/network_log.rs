@@ -2,7 +2,6 @@ use yew::prelude::*;
 
 use crate::client::Exchange;
 use crate::server::api::LoginRequest;
-use crate::ui::components::rich;
 use crate::ui::lab::use_lab;
 
 /// Every request the page made to the mock server, newest first.
@@ -13,8 +12,10 @@ pub fn NetworkLog() -> Html {
     html! {
         <section class="panel" aria-labelledby="log-heading">
             <h2 id="log-heading">{ "Network log" }</h2>
-            <p class="explain">{ "What went over the (simulated) wire. The Cookie request header is what the \
-                browser sent on its own; Set-Cookie is what the server asked it to store." }</p>
+            <p class="explain">{ "What went over the (simulated) wire. The Cookie request header stands in \
+                for what a browser attaches on its own: the lab's client copies what document.cookie \
+                shows at this page's path (a real browser would pick the cookies for the request's \
+                path). Set-Cookie is what the server asked the browser to store." }</p>
             if log.is_empty() {
                 <p class="empty">{ "No requests yet." }</p>
             } else {
@@ -44,7 +45,7 @@ fn entry(exchange: &Exchange) -> Html {
             { for exchange.set_cookies().map(|line| html! {
                 <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>
             }) }
-            { for exchange.notes.iter().map(|note| html! { <p class="note">{ rich(note) }</p> }) }
+            { for exchange.notes.iter().map(|note| html! { <p class="note">{ note }</p> }) }
             <details>
                 <summary>{ "Headers and body" }</summary>
                 <h3>{ "Request" }</h3>

@@ -7,7 +7,6 @@ use yew::prelude::*;
 use crate::clock::{Clock, Millis, SystemClock};
 use crate::server::http::Request;
 use crate::server::Strategy;
-use crate::ui::components::rich;
 use crate::ui::hooks::use_cookie;
 use crate::ui::lab::{login_cookie, use_lab};
 use crate::ui::state::{Purpose, SessionStatus};
@@ -34,7 +33,7 @@ pub fn SessionPanel() -> Html {
         } => html! {
             <>
                 <p class="status logged-in">{ format!("Logged in as {user}") }</p>
-                <p class="how">{ rich(&format!("{how}.")) }</p>
+                <p class="how">{ format!("{how}.") }</p>
                 if let Some(at) = expires_at { <Countdown expires_at={at} /> }
                 else { <p class="how">{ "The server keeps no session: the cookie is all it has." }</p> }
                 <button type="button" onclick={logout}
@@ -44,7 +43,7 @@ pub fn SessionPanel() -> Html {
         SessionStatus::LoggedOut { why } => html! {
             <>
                 <p class="status">{ "Not logged in" }</p>
-                if let Some(why) = why { <p class="why">{ rich(why) }</p> }
+                if let Some(why) = why { <p class="why">{ why }</p> }
             </>
         },
     };
@@ -68,7 +67,7 @@ pub fn SessionPanel() -> Html {
             <p class="page-load">{ format!("Page load #{}", state.page_load) }</p>
             { status }
             if let Some(error) = &state.session_error {
-                <p role="alert" class="error">{ rich(error) }</p>
+                <p role="alert" class="error">{ error }</p>
             }
             <p class="at-load">{ at_load }</p>
             <p class="cookie-now">
