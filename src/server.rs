@@ -235,10 +235,10 @@ impl MockServer {
     pub fn set_strategy(&mut self, strategy: Strategy) -> Result<()> {
         let mut saved = self.load();
         saved.strategy = strategy;
-        self.write(&saved).map_err(|why| ServerError::Save {
-            what: format!("the switch to “{}”", strategy_label(strategy)),
-            why,
-        })?;
+        self.write_setting(
+            &saved,
+            format!("the switch to “{}”", strategy_label(strategy)),
+        )?;
         self.strategy = strategy;
         Ok(())
     }
@@ -288,10 +288,10 @@ impl MockServer {
             _ => {}
         }
         saved.store = store;
-        self.write(&saved).map_err(|why| ServerError::Save {
-            what: format!("the switch to the “{}” store", store_label(store)),
-            why,
-        })?;
+        self.write_setting(
+            &saved,
+            format!("the switch to the “{}” store", store_label(store)),
+        )?;
         self.memory = memory;
         self.copied = copied;
         self.store = store;
@@ -695,6 +695,12 @@ impl MockServer {
             sessions: Vec::new(),
             throttle: Throttle::default(),
         }
+    }
+
+    /// Saves a change of setting; `what` names it in the error when storage refuses.
+    fn write_setting(&self, saved: &Saved, what: String) -> Result<()> {
+        self.write(saved)
+            .map_err(|why| ServerError::Save { what, why })
     }
 
     fn write(&self, saved: &Saved) -> std::result::Result<(), String> {
