@@ -21,11 +21,11 @@ test: setup lint test-host test-browser test-e2e
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --workspace --exclude crumbs-tools --all-targets -- -D warnings
 
+# Every crate's host tests; the workspace build turns on the libraries' `json` features.
 test-host:
-	cargo test
-	cargo test -p crumbs-tools
+	cargo test --workspace
 
 # The public http-state cookie suite against MemoryJar, from a checkout of it (not part of
 # this project): HTTP_STATE=path/to/http-state/tests/data make http-state
@@ -33,9 +33,13 @@ HTTP_STATE ?= ../shared/http-state
 http-state:
 	cargo run -q -p crumbs-tools -- http-state $(HTTP_STATE)
 
-# Every tests/browser_*.rs runs in headless Chromium.
+# Every browser_*.rs suite, in each crate that has one, runs in headless Chromium.
+BROWSER_SUITES := crates/crumbs-cookies crates/crumbs-yew .
 test-browser:
-	wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install -- --test 'browser_*'
+	@for crate in $(BROWSER_SUITES); do \
+	  echo "== browser tests of $$crate (Chromium)"; \
+	  wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install $$crate --all-features --test 'browser_*' || exit 1; \
+	done
 
 # The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
 test-e2e: build

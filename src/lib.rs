@@ -1,10 +1,11 @@
 //! Crumbs: browser cookies and login sessions you can watch, poke and break.
 //!
-//! Layers, each knowing only those below it: [`ui`] (Yew), [`client`] (the network),
-//! [`server`] (the mock backend), [`cookies`] (the cookie layer), [`clock`].
+//! The lab app. The pieces it is built from are crates of their own, each usable without
+//! the lab: `crumbs-cookies` (the cookie layer), `crumbs-yew` (the hooks),
+//! `crumbs-protocol` (the HTTP contract) and `crumbs-mock` (the in-page server).
+//! [`lab`] starts them once per page load; [`ui`] is the Yew interface, which reaches the
+//! backend only through requests and the lab's own methods.
 
-pub mod client;
-pub mod clock;
-pub mod cookies;
-pub mod server;
+pub mod forge;
+pub mod lab;
 pub mod ui;

@@ -2,8 +2,7 @@
 
 mod app;
 pub mod components;
-pub mod hooks;
-pub mod lab;
+pub mod context;
 pub mod state;
 
 pub use app::App;

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use crumbs::cookies::{CookieJar, DocumentJar};
-use crumbs::server::{QUARANTINE_KEY, SESSION_COOKIE, STORAGE_KEY};
 use crumbs::ui::App;
+use crumbs_cookies::{CookieJar, DocumentJar};
+use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};
+use crumbs_protocol::SESSION_COOKIE;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -57,7 +58,7 @@ struct Page {
 impl Page {
     /// Mounts the app as a page load would.
     async fn open() -> Self {
-        let document = gloo::utils::document();
+        let document = gloo_utils::document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
         let app = yew::Renderer::<App>::with_root(root.clone()).render();

@@ -3,8 +3,9 @@ use yew::prelude::*;
 use super::components::{
     CookieTable, ForgePanel, LoginForm, NetworkLog, SessionPanel, StoreSwitch, StrategySwitch,
 };
-use super::lab::{boot, LabContext};
+use super::context::LabContext;
 use super::state::{LabState, Purpose};
+use crate::lab::boot;
 
 /// The lab. Boots once per mount (a page load, or a remount in tests).
 #[component]
@@ -23,7 +24,7 @@ pub fn App() -> Html {
 
 #[derive(Properties)]
 struct LabProps {
-    lab: std::rc::Rc<super::lab::Lab>,
+    lab: std::rc::Rc<crate::lab::Lab>,
     initial: LabState,
 }
 

@@ -5,10 +5,11 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::client::Exchange;
-use crate::clock::Millis;
-use crate::server::api::{ErrorBody, Reason, SessionBody};
-use crate::server::{StoreKind, Strategy, SESSION_COOKIE, USER_COOKIE};
+use crumbs_cookies::clock::Millis;
+use crumbs_mock::server::{StoreKind, Strategy};
+use crumbs_protocol::api::{ErrorBody, Reason, SessionBody};
+use crumbs_protocol::Exchange;
+use crumbs_protocol::{SESSION_COOKIE, USER_COOKIE};
 
 /// Why a request was sent, which decides what its answer changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -371,7 +372,7 @@ pub(crate) fn capitalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::http::{Request, Response};
+    use crumbs_protocol::http::{Request, Response};
 
     fn exchange(status: u16, body: &str) -> Rc<Exchange> {
         Rc::new(Exchange {

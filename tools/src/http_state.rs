@@ -13,8 +13,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 use anyhow::{Context, Result};
-use crumbs::clock::ManualClock;
-use crumbs::cookies::{format_http_date, parse_cookie_date, MemoryJar, Page, Source};
+use crumbs_cookies::clock::ManualClock;
+use crumbs_cookies::{format_http_date, parse_cookie_date, MemoryJar, Page, Source};
 
 const HOST: &str = "home.example.org";
 

@@ -4,11 +4,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crumbs::client::Client;
-use crumbs::clock::SystemClock;
-use crumbs::cookies::{CookieJar, DocumentJar};
-use crumbs::server::http::Request;
-use crumbs::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+use crumbs_cookies::clock::SystemClock;
+use crumbs_cookies::{CookieJar, DocumentJar};
+use crumbs_mock::client::Client;
+use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+use crumbs_protocol::http::Request;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -32,7 +32,7 @@ pub fn crumbs_parse_every_time() -> usize {
     JAR.with(|jar| {
         jar.as_ref()
             .and_then(|jar| jar.raw().ok())
-            .map_or(0, |raw| crumbs::cookies::parse(&raw).len())
+            .map_or(0, |raw| crumbs_cookies::parse(&raw).len())
     })
 }
 

@@ -3,9 +3,9 @@ use yew::prelude::*;
 
 use super::bind_text;
 
-use crate::cookies::{CookieJar, CookieOptions, SameSite};
-use crate::ui::lab::use_lab;
+use crate::ui::context::use_lab;
 use crate::ui::state::capitalize;
+use crumbs_cookies::{CookieJar, CookieOptions, SameSite};
 
 /// Writes a cookie with the attributes a person picks.
 #[component]
@@ -165,7 +165,7 @@ fn describe(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::{is_separator, refused_name, saved_outcome, SEPARATORS};
-    use crate::cookies::encode_name;
+    use crumbs_cookies::encode_name;
 
     #[test]
     fn a_max_age_of_zero_or_less_reports_a_deletion() {

@@ -1,9 +1,9 @@
 use yew::prelude::*;
 
-use crate::cookies::{CookieJar, DocumentJar};
 use crate::ui::components::CookieEditor;
-use crate::ui::hooks::use_cookies;
 use crate::ui::state::capitalize;
+use crumbs_cookies::{CookieJar, DocumentJar};
+use crumbs_yew::use_cookies;
 
 /// The cookies of this origin, as the page sees them, kept current by [`use_cookies`],
 /// with an editor and a "Delete" button per cookie.

@@ -3,12 +3,12 @@ use yew::prelude::*;
 
 use super::bind_text;
 
-use crate::clock::Millis;
-use crate::server::api::LoginRequest;
-use crate::server::http::Request;
-use crate::server::users::{DEMO_ACCOUNTS, PBKDF2_ROUNDS, RECOMMENDED_PBKDF2_ROUNDS};
-use crate::ui::lab::use_lab;
+use crate::ui::context::use_lab;
 use crate::ui::state::{LabAction, Purpose};
+use crumbs_cookies::clock::Millis;
+use crumbs_mock::server::users::{DEMO_ACCOUNTS, PBKDF2_ROUNDS, RECOMMENDED_PBKDF2_ROUNDS};
+use crumbs_protocol::api::LoginRequest;
+use crumbs_protocol::http::Request;
 
 /// The login form, with the demo accounts beside it.
 #[component]
@@ -55,7 +55,7 @@ pub fn LoginForm() -> Html {
         })
     };
 
-    let lifetimes = ctx.lab.server.borrow().lifetimes();
+    let lifetimes = ctx.lab.lifetimes();
     let (session, remembered) = (
         duration_words(lifetimes.session_ms),
         duration_words(lifetimes.remembered_ms),

@@ -1,8 +1,8 @@
 use yew::prelude::*;
 
-use crate::client::Exchange;
-use crate::server::api::LoginRequest;
-use crate::ui::lab::use_lab;
+use crate::ui::context::use_lab;
+use crumbs_protocol::api::LoginRequest;
+use crumbs_protocol::Exchange;
 
 /// Every request the page made to the mock server, newest first.
 #[component]
@@ -28,7 +28,7 @@ pub fn NetworkLog() -> Html {
 }
 
 fn entry(exchange: &Exchange) -> Html {
-    let headers = |headers: &crate::server::http::Headers| -> Html {
+    let headers = |headers: &crumbs_protocol::http::Headers| -> Html {
         headers
             .iter()
             .map(|(name, value)| html! { <div><code>{ format!("{name}: {value}") }</code></div> })

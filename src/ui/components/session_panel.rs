@@ -1,15 +1,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
+use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::clock::{Clock, Millis, SystemClock};
-use crate::server::http::Request;
-use crate::server::Strategy;
-use crate::ui::hooks::use_cookie;
-use crate::ui::lab::{login_cookie, use_lab};
+use crate::lab::login_cookie;
+use crate::ui::context::use_lab;
 use crate::ui::state::{Purpose, SessionStatus};
+use crumbs_cookies::clock::{Clock, Millis, SystemClock};
+use crumbs_mock::server::Strategy;
+use crumbs_protocol::http::Request;
+use crumbs_yew::use_cookie;
 
 /// Who the server thinks you are, how long for, and how it knows.
 #[component]

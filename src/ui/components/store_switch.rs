@@ -1,7 +1,9 @@
 use yew::prelude::*;
 
-use crate::server::StoreKind;
-use crate::ui::lab::use_lab;
+use crumbs_mock::server::StoreKind;
+
+use crate::lab::Setting;
+use crate::ui::context::use_lab;
 use crate::ui::state::LabAction;
 
 /// Where the mock server keeps its sessions.
@@ -11,7 +13,7 @@ pub fn StoreSwitch() -> Html {
     let choose = |store: StoreKind| {
         let ctx = ctx.clone();
         Callback::from(move |_: Event| {
-            let result = ctx.lab.server.borrow_mut().set_store(store);
+            let result = ctx.lab.change(Setting::Store(store));
             match result {
                 Ok(()) => ctx.dispatch(LabAction::StoreChanged(store)),
                 Err(error) => ctx.dispatch(LabAction::SettingsFailed(error.to_string())),

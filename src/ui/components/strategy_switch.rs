@@ -1,7 +1,9 @@
 use yew::prelude::*;
 
-use crate::server::Strategy;
-use crate::ui::lab::use_lab;
+use crumbs_mock::server::Strategy;
+
+use crate::lab::Setting;
+use crate::ui::context::use_lab;
 use crate::ui::state::{LabAction, Purpose};
 
 /// How the mock server decides who you are.
@@ -11,7 +13,7 @@ pub fn StrategySwitch() -> Html {
     let choose = |strategy: Strategy| {
         let ctx = ctx.clone();
         Callback::from(move |_: Event| {
-            let result = ctx.lab.server.borrow_mut().set_strategy(strategy);
+            let result = ctx.lab.change(Setting::Strategy(strategy));
             match result {
                 Ok(()) => {
                     ctx.dispatch(LabAction::StrategyChanged(strategy));

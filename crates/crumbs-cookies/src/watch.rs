@@ -1,0 +1,346 @@
+//! One watcher per page that tells subscribers when `document.cookie` changed, whoever
+//! changed it:
+//!
+//! - a write through any [`DocumentJar`](super::DocumentJar) in this page (it calls
+//!   [`changed_here`]), which is also announced to other tabs;
+//! - another tab of the same origin, through one `BroadcastChannel`;
+//! - any other script or devtools: the Cookie Store API's `change` event where the browser
+//!   has it, otherwise a comparison of the cookie string every 500 ms while the tab is
+//!   visible;
+//! - the expiry of a cookie written here with `Max-Age` or `Expires`: one timer, for the
+//!   nearest expiry.
+//!
+//! With no subscriber the watcher holds no listener, channel or timer: nothing is done for
+//! cookies nobody watches.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::{Interval, Timeout};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BroadcastChannel, EventTarget, VisibilityState};
+
+use super::{CookiePair, DocumentJar};
+
+use crate::clock::{Clock, Millis, SystemClock};
+
+/// The channel other tabs of this origin announce their cookie writes on.
+pub const CHANNEL_NAME: &str = "crumbs-cookies";
+
+/// How often the fallback comparison runs, in milliseconds.
+pub const POLL_INTERVAL_MS: u32 = 500;
+
+/// Which change sources the watcher listens to. All are on by default; turning the
+/// automatic ones off leaves the in-page notifications and the expiry timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    /// The Cookie Store API's `change` event, where the browser has it.
+    pub cookie_store: bool,
+    /// The 500 ms comparison, used where there is no Cookie Store API (or always, when
+    /// `cookie_store` is off).
+    pub poll: bool,
+    /// Other tabs' announcements.
+    pub broadcast: bool,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Self {
+            cookie_store: true,
+            poll: true,
+            broadcast: true,
+        }
+    }
+}
+
+/// Told the page's cookies, decoded, after each change.
+type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
+
+#[derive(Default)]
+struct Watcher {
+    subscribers: Vec<(u64, Subscriber)>,
+    next_id: u64,
+    /// The snapshot last seen: unchanged while it is the same `Rc`.
+    last: Option<Rc<Vec<CookiePair>>>,
+    sources: Sources,
+    /// (encoded name, expiry) of cookies written here that will expire.
+    expiries: Vec<(String, Millis)>,
+    active: Option<Active>,
+    expiry_timer: Option<Timeout>,
+}
+
+/// What the watcher holds while anyone subscribes; dropping it removes every listener.
+struct Active {
+    channel: Option<(BroadcastChannel, EventListener)>,
+    store_listener: Option<EventListener>,
+    visibility_listener: Option<EventListener>,
+    poll: Option<Interval>,
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        if let Some((channel, _)) = &self.channel {
+            channel.close();
+        }
+    }
+}
+
+thread_local! {
+    static WATCHER: RefCell<Watcher> = RefCell::new(Watcher::default());
+}
+
+/// A live subscription; dropping it unsubscribes.
+#[must_use = "the subscription ends when this is dropped"]
+pub struct Subscription(u64);
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let id = self.0;
+        WATCHER.with(|w| {
+            let mut w = w.borrow_mut();
+            w.subscribers.retain(|(sid, _)| *sid != id);
+            if w.subscribers.is_empty() {
+                w.active = None;
+                w.expiry_timer = None;
+            }
+        });
+    }
+}
+
+/// Calls `callback` with the page's cookies, decoded, each time they change, until the
+/// returned [`Subscription`] is dropped. Every subscriber gets the same shared parse.
+///
+/// ```no_run
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+///
+/// let changes = Rc::new(Cell::new(0));
+/// let counter = changes.clone();
+/// let subscription = crumbs_cookies::watch::subscribe(move |_cookies| {
+///     counter.set(counter.get() + 1);
+/// });
+/// // … later, to stop listening:
+/// drop(subscription);
+/// ```
+pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscription {
+    let id = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        let id = w.next_id;
+        w.next_id += 1;
+        w.subscribers.push((id, Rc::new(callback)));
+        if w.active.is_none() {
+            w.last = read();
+            w.active = Some(activate(w.sources));
+        }
+        id
+    });
+    schedule_expiry();
+    Subscription(id)
+}
+
+/// Chooses the change sources; takes effect at once for current subscribers.
+pub fn set_sources(sources: Sources) {
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.sources = sources;
+        if w.active.is_some() {
+            w.active = None;
+            w.active = Some(activate(sources));
+        }
+    });
+}
+
+/// The sources in use.
+pub fn sources() -> Sources {
+    WATCHER.with(|w| w.borrow().sources)
+}
+
+/// Re-reads `document.cookie` and tells subscribers if it changed.
+pub fn check() {
+    if WATCHER.with(|w| w.borrow().subscribers.is_empty()) {
+        return;
+    }
+    // The shared snapshot compares the cookie string without copying it into Wasm, so a
+    // poll tick or a write that changed nothing costs almost nothing.
+    let Some(cookies) = read() else { return };
+    let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        let unchanged = w
+            .last
+            .as_ref()
+            .is_some_and(|last| Rc::ptr_eq(last, &cookies));
+        w.last = Some(cookies.clone());
+        if unchanged {
+            return Vec::new();
+        }
+        w.subscribers.iter().map(|(_, s)| s.clone()).collect()
+    });
+    // Called with no borrow held: a subscriber may render, and rendering may subscribe.
+    for subscriber in subscribers {
+        subscriber(&cookies);
+    }
+}
+
+/// A write was made in this page: tell this page's subscribers and the other tabs, and
+/// remember when the written cookie expires.
+pub fn changed_here(written: &str) {
+    if let Some(cookie) = super::parse_set_cookie(written) {
+        let now = SystemClock.now();
+        let expires_at = cookie.expires_at(now);
+        WATCHER.with(|w| {
+            let mut w = w.borrow_mut();
+            w.expiries.retain(|(n, _)| n != cookie.name);
+            if let Some(at) = expires_at.filter(|at| *at > now) {
+                w.expiries.push((cookie.name.to_owned(), at));
+            }
+            if let Some(Active {
+                channel: Some((channel, _)),
+                ..
+            }) = &w.active
+            {
+                let _ = channel.post_message(&JsValue::from_str("changed"));
+            }
+        });
+    }
+    check();
+    schedule_expiry();
+}
+
+fn read() -> Option<Rc<Vec<CookiePair>>> {
+    DocumentJar::new().ok()?.snapshot().ok()
+}
+
+fn activate(sources: Sources) -> Active {
+    let window = web_sys::window();
+    let channel = sources
+        .broadcast
+        .then(|| BroadcastChannel::new(CHANNEL_NAME).ok())
+        .flatten()
+        .map(|channel| {
+            let listener = EventListener::new(&channel, "message", |_| check());
+            (channel, listener)
+        });
+    let store = window
+        .as_ref()
+        .filter(|_| sources.cookie_store)
+        .and_then(|w| js_sys::Reflect::get(w, &JsValue::from_str("cookieStore")).ok())
+        .and_then(|store| store.dyn_into::<EventTarget>().ok());
+    let store_listener = store
+        .as_ref()
+        .map(|store| EventListener::new(store, "change", |_| check()));
+    let mut active = Active {
+        channel,
+        store_listener,
+        visibility_listener: None,
+        poll: None,
+    };
+    if sources.poll && active.store_listener.is_none() {
+        let document = window.and_then(|w| w.document());
+        if let Some(document) = document {
+            active.poll = visible(&document).then(start_poll);
+            active.visibility_listener = Some(EventListener::new(
+                &document,
+                "visibilitychange",
+                on_visibility_change,
+            ));
+        }
+    }
+    active
+}
+
+fn visible(document: &web_sys::Document) -> bool {
+    document.visibility_state() == VisibilityState::Visible
+}
+
+fn start_poll() -> Interval {
+    Interval::new(POLL_INTERVAL_MS, check)
+}
+
+fn on_visibility_change(_: &web_sys::Event) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let now_visible = visible(&document);
+    WATCHER.with(|w| {
+        if let Some(active) = w.borrow_mut().active.as_mut() {
+            active.poll = now_visible.then(start_poll);
+        }
+    });
+    if now_visible {
+        check();
+    }
+}
+
+/// One timer, for the nearest expiry of a cookie written here, while anyone watches.
+fn schedule_expiry() {
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        let now = SystemClock.now();
+        w.expiries.retain(|(_, at)| *at > now.saturating_sub(1_000));
+        let nearest = w.expiries.iter().map(|(_, at)| *at).min();
+        w.expiry_timer = match nearest {
+            Some(at) if !w.subscribers.is_empty() => {
+                Some(Timeout::new(expiry_timer_delay(at, now), on_expiry))
+            }
+            _ => None,
+        };
+    });
+}
+
+/// The longest delay `setTimeout` honours: it takes a signed 32-bit count (gloo casts to
+/// `i32`), and a longer one wraps negative and fires at once, over and over.
+const MAX_TIMER_DELAY_MS: u32 = i32::MAX as u32;
+
+/// A few milliseconds past the expiry, so the browser has dropped the cookie by then.
+const EXPIRY_GRACE_MS: Millis = 20;
+
+/// How long to wait before looking again for a cookie that expires at `at`. An expiry
+/// beyond what `setTimeout` can wait (about 24.8 days) gets the longest wait it can;
+/// [`on_expiry`] then finds the cookie still alive and arms the timer again.
+fn expiry_timer_delay(at: Millis, now: Millis) -> u32 {
+    let wait = at
+        .saturating_sub(now)
+        .max(0)
+        .saturating_add(EXPIRY_GRACE_MS);
+    u32::try_from(wait).map_or(MAX_TIMER_DELAY_MS, |ms| ms.min(MAX_TIMER_DELAY_MS))
+}
+
+fn on_expiry() {
+    let now = SystemClock.now();
+    WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.expiry_timer = None;
+        w.expiries.retain(|(_, at)| *at > now);
+    });
+    check();
+    schedule_expiry();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX_TIMEOUT_MS: u32 = MAX_TIMER_DELAY_MS;
+
+    #[test]
+    fn the_expiry_timer_never_asks_set_timeout_for_more_than_it_takes() {
+        let now = 1_800_000_000_000;
+        let day: Millis = 24 * 60 * 60 * 1000;
+        for (at, expected) in [
+            (now + 1_000, 1_020),
+            (now, 20),
+            (now - 5_000, 20),
+            (now + 24 * day, 24 * day as u32 + 20),
+            (now + 30 * day, MAX_TIMEOUT_MS),
+            (now + 180 * day, MAX_TIMEOUT_MS),
+            (now + 420_906_795 * 1000, MAX_TIMEOUT_MS),
+            (Millis::MAX, MAX_TIMEOUT_MS),
+            (Millis::MIN, 20),
+        ] {
+            assert_eq!(expiry_timer_delay(at, now), expected, "{at} - {now}");
+        }
+        assert_eq!(expiry_timer_delay(now, Millis::MIN), MAX_TIMEOUT_MS);
+        assert_eq!(expiry_timer_delay(Millis::MIN, Millis::MAX), 20);
+    }
+}
