@@ -6,55 +6,58 @@
 //! turns back the characters that RFC 6265 allows in that position, so cookies stay
 //! readable in devtools.
 
-use percent_encoding::{percent_encode, AsciiSet, NON_ALPHANUMERIC};
+/// A set of ASCII bytes, one bit each: the bytes an encoder leaves as they are. Every
+/// other byte, and every byte of a non-ASCII character, is written as `%XX`.
+type Kept = [u64; 2];
 
-/// What `encodeURIComponent` escapes: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
+/// `A-Z a-z 0-9` and the bytes of `extra`.
+const fn kept(extra: &[u8]) -> Kept {
+    let mut set = [0, 0];
+    let mut byte = 0u8;
+    while byte < 128 {
+        if byte.is_ascii_alphanumeric() {
+            set[(byte >> 6) as usize] |= 1 << (byte & 63);
+        }
+        byte += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        set[(extra[i] >> 6) as usize] |= 1 << (extra[i] & 63);
+        i += 1;
+    }
+    set
+}
+
+/// What `encodeURIComponent` leaves: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+const URI_COMPONENT: Kept = kept(b"-_.!~*'()");
 
 /// js-cookie's value writer un-escapes `# $ & + / : < = > ? @ [ ] ^ ` { | }`: they are
 /// legal `cookie-octet`s, so only space, `"`, `%`, `,`, `;`, `\`, controls and non-ASCII
 /// stay escaped.
-const VALUE: &AsciiSet = &URI_COMPONENT
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'/')
-    .remove(b':')
-    .remove(b'<')
-    .remove(b'=')
-    .remove(b'>')
-    .remove(b'?')
-    .remove(b'@')
-    .remove(b'[')
-    .remove(b']')
-    .remove(b'^')
-    .remove(b'`')
-    .remove(b'{')
-    .remove(b'|')
-    .remove(b'}');
+const VALUE: Kept = kept(b"-_.!~*'()#$&+/:<=>?@[]^`{|}");
 
 /// js-cookie's name writer un-escapes only `# $ & + ^ ` |` (the other separators of
 /// RFC 2616 `token` stay escaped) and additionally escapes `(` and `)`.
-const NAME: &AsciiSet = &URI_COMPONENT
-    .add(b'(')
-    .add(b')')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'^')
-    .remove(b'`')
-    .remove(b'|');
+const NAME: Kept = kept(b"-_.!~*'#$&+^`|");
+
+/// Written by hand rather than through a percent-encoding crate: its `Display`-based
+/// encoder and 768-byte table of escapes cost more Wasm than this whole function, and a
+/// cookie is encoded on every write (see `make bench`, "Libraries").
+#[inline(never)]
+fn percent_encode(text: &str, kept: &Kept) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if byte < 128 && kept[usize::from(byte >> 6)] >> (byte & 63) & 1 == 1 {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+    }
+    out
+}
 
 /// Encodes a cookie name as js-cookie 3 writes it.
 ///
@@ -62,7 +65,7 @@ const NAME: &AsciiSet = &URI_COMPONENT
 /// assert_eq!(crumbs_cookies::encode_name("a b(c)"), "a%20b%28c%29");
 /// ```
 pub fn encode_name(name: &str) -> String {
-    percent_encode(name.as_bytes(), NAME).to_string()
+    percent_encode(name, &NAME)
 }
 
 /// Encodes a cookie value as js-cookie 3 writes it.
@@ -71,7 +74,7 @@ pub fn encode_name(name: &str) -> String {
 /// assert_eq!(crumbs_cookies::encode_value("a b;c=d"), "a%20b%3Bc=d");
 /// ```
 pub fn encode_value(value: &str) -> String {
-    percent_encode(value.as_bytes(), VALUE).to_string()
+    percent_encode(value, &VALUE)
 }
 
 /// Encodes as JavaScript's `encodeURIComponent` does: what Node's `cookie` module (and
@@ -81,7 +84,7 @@ pub fn encode_value(value: &str) -> String {
 /// assert_eq!(crumbs_cookies::encode_uri_component("s:a+b/c"), "s%3Aa%2Bb%2Fc");
 /// ```
 pub fn encode_uri_component(text: &str) -> String {
-    percent_encode(text.as_bytes(), URI_COMPONENT).to_string()
+    percent_encode(text, &URI_COMPONENT)
 }
 
 /// Decodes a name or value as js-cookie 3 reads it: every run of `%XX` sequences is
@@ -102,38 +105,29 @@ pub fn decode(raw: &str) -> String {
     if !bytes.contains(&b'%') {
         return raw.to_owned();
     }
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let next = bytes[i..]
-            .iter()
-            .position(|&b| b == b'%')
-            .map_or(bytes.len(), |at| i + at);
-        out.extend_from_slice(&bytes[i..next]);
-        i = next;
-        if i == bytes.len() {
-            break;
-        }
+    let mut out = String::with_capacity(bytes.len());
+    let mut run = Vec::new();
+    // `plain` starts the stretch not yet copied; it and `i` only ever stop at a `%` or
+    // at the end, so slicing `raw` there always falls between characters.
+    let (mut plain, mut i) = (0, 0);
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'%') {
+        i += at;
         if escape_at(bytes, i).is_none() {
-            out.push(b'%');
             i += 1;
             continue;
         }
-        let (run_start, decoded_start) = (i, out.len());
+        out.push_str(&raw[plain..i]);
+        let run_start = i;
+        run.clear();
         while let Some(byte) = escape_at(bytes, i) {
-            out.push(byte);
+            run.push(byte);
             i += 3;
         }
-        if std::str::from_utf8(&out[decoded_start..]).is_err() {
-            let run = out.split_off(decoded_start);
-            let mut text = String::new();
-            push_run(&mut text, &raw[run_start..i], &run);
-            out.extend_from_slice(text.as_bytes());
-        }
+        push_run(&mut out, &raw[run_start..i], &run);
+        plain = i;
     }
-    // Plain stretches come whole from `raw` and decoded runs were checked: always UTF-8.
-    String::from_utf8(out)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    out.push_str(&raw[plain..]);
+    out
 }
 
 /// The byte `%XX` at `i` stands for, if there is one.
@@ -165,17 +159,52 @@ const HEX: [u8; 256] = {
     table
 };
 
-/// Appends a run that is not UTF-8: the parts that are, decoded; the bytes that are not,
-/// as their original `%XX` text (three characters per byte of `run`).
+/// Appends a decoded run: the characters its bytes form as UTF-8, and each byte that is
+/// not part of one as its original `%XX` text (three characters of `original` per byte
+/// of `run`).
 fn push_run(out: &mut String, original: &str, run: &[u8]) {
     let mut at = 0;
-    for chunk in run.utf8_chunks() {
-        out.push_str(chunk.valid());
-        at += chunk.valid().len();
-        let invalid = chunk.invalid().len();
-        out.push_str(&original[at * 3..(at + invalid) * 3]);
-        at += invalid;
+    while at < run.len() {
+        match utf8_char(&run[at..]) {
+            Some((c, len)) => {
+                out.push(c);
+                at += len;
+            }
+            None => {
+                out.push_str(&original[at * 3..at * 3 + 3]);
+                at += 1;
+            }
+        }
     }
+}
+
+/// The character of the well-formed UTF-8 sequence that `bytes` starts with, and its
+/// length (the Unicode Standard's table 3-7: no overlong forms, no surrogates, nothing
+/// past U+10FFFF). By hand rather than through `std::str::from_utf8`, whose validator
+/// and error type would be a tenth of the cookie layer's Wasm for four lines' worth.
+fn utf8_char(bytes: &[u8]) -> Option<(char, usize)> {
+    let lead = *bytes.first()?;
+    // The sequence's length, and the range its second byte must fall in.
+    let (len, second) = match lead {
+        0x00..=0x7f => return Some((char::from(lead), 1)),
+        0xc2..=0xdf => (2, 0x80..=0xbf),
+        0xe0 => (3, 0xa0..=0xbf),
+        0xed => (3, 0x80..=0x9f),
+        0xe1..=0xef => (3, 0x80..=0xbf),
+        0xf0 => (4, 0x90..=0xbf),
+        0xf1..=0xf3 => (4, 0x80..=0xbf),
+        0xf4 => (4, 0x80..=0x8f),
+        _ => return None,
+    };
+    let tail = bytes.get(1..len)?;
+    if !second.contains(&tail[0]) || !tail[1..].iter().all(|b| (0x80..=0xbf).contains(b)) {
+        return None;
+    }
+    let first = u32::from(lead) & (0x7f >> len);
+    let code = tail
+        .iter()
+        .fold(first, |code, b| code << 6 | u32::from(b & 0x3f));
+    Some((char::from_u32(code)?, len))
 }
 
 #[cfg(test)]
@@ -251,6 +280,56 @@ mod tests {
             assert_eq!(decode(encoded), text);
         }
         assert_eq!(encode_name("(())"), "%28%28%29%29");
+    }
+
+    /// What `decode` must make of `%XX` escapes of `bytes`, from the standard library's
+    /// UTF-8 decoder: each valid character decoded, each other byte left as its escape.
+    fn decoded_by_std(bytes: &[u8], escapes: &str) -> String {
+        let mut expected = String::new();
+        let mut at = 0;
+        for chunk in bytes.utf8_chunks() {
+            expected.push_str(chunk.valid());
+            at += chunk.valid().len();
+            let invalid = chunk.invalid().len();
+            expected.push_str(&escapes[at * 3..(at + invalid) * 3]);
+            at += invalid;
+        }
+        expected
+    }
+
+    #[test]
+    fn escaped_bytes_decode_as_the_standard_library_reads_utf8() {
+        // Every sequence of one or two bytes, and three- and four-byte ones over every
+        // lead byte with the continuation bytes at each edge of the ranges that decide
+        // validity (overlong forms, surrogates, past U+10FFFF, truncation).
+        let edges = [
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed,
+            0xf0, 0xf4, 0xf5, 0xff,
+        ];
+        let mut cases: Vec<Vec<u8>> = (0..=0xffff_u32)
+            .map(|n| n.to_be_bytes()[2..].to_vec())
+            .chain((0..=0xff).map(|b| vec![b]))
+            .collect();
+        for lead in 0xc0..=0xff {
+            for &b in &edges {
+                for &c in &edges {
+                    cases.push(vec![lead, b, c]);
+                    for &d in &edges {
+                        cases.push(vec![lead, b, c, d]);
+                    }
+                }
+            }
+        }
+        for bytes in cases {
+            let upper: String = bytes.iter().map(|b| format!("%{b:02X}")).collect();
+            let lower = upper.to_ascii_lowercase();
+            for escapes in [upper, lower] {
+                let expected = decoded_by_std(&bytes, &escapes);
+                assert_eq!(decode(&escapes), expected, "{escapes}");
+                let framed = format!("a%{escapes}%zz");
+                assert_eq!(decode(&framed), format!("a%{expected}%zz"), "{framed}");
+            }
+        }
     }
 
     #[test]
