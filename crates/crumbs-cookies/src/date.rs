@@ -41,8 +41,11 @@ pub fn parse_cookie_date(text: &str) -> Option<i64> {
     let mut day = None;
     let mut month = None;
     let mut year = None;
+    // Bytes rather than chars: a delimiter is any byte but an ASCII letter, digit or `:`,
+    // so every token is ASCII and a byte of a multi-byte character always delimits.
     for token in text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
+        .as_bytes()
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b':'))
         .filter(|t| !t.is_empty())
     {
         if time.is_none() {
@@ -53,18 +56,21 @@ pub fn parse_cookie_date(text: &str) -> Option<i64> {
         }
         let digits = leading_digits(token);
         if day.is_none() && (1..=2).contains(&digits.len()) {
-            day = digits.parse::<u32>().ok();
+            day = Some(decimal(digits));
             continue;
         }
         if month.is_none() && token.len() >= 3 {
-            let prefix = token[..3].to_ascii_lowercase();
-            if let Some(index) = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(&prefix)) {
+            let prefix = &token[..3];
+            if let Some(index) = MONTHS
+                .iter()
+                .position(|m| m.as_bytes().eq_ignore_ascii_case(prefix))
+            {
                 month = Some(index as u32 + 1);
                 continue;
             }
         }
         if year.is_none() && (2..=4).contains(&digits.len()) {
-            year = digits.parse::<i64>().ok();
+            year = Some(i64::from(decimal(digits)));
         }
     }
     let (hour, minute, second) = time?;
@@ -88,23 +94,31 @@ pub fn parse_cookie_date(text: &str) -> Option<i64> {
     })
 }
 
-fn leading_digits(token: &str) -> &str {
+fn leading_digits(token: &[u8]) -> &[u8] {
     let end = token
-        .find(|c: char| !c.is_ascii_digit())
+        .iter()
+        .position(|b| !b.is_ascii_digit())
         .unwrap_or(token.len());
     &token[..end]
 }
 
+/// The value of at most four ASCII digits, by hand rather than through `str::parse`,
+/// whose general integer parser is larger than all of this module.
+fn decimal(digits: &[u8]) -> u32 {
+    digits.iter().fold(0, |number, digit| {
+        number.saturating_mul(10).saturating_add(u32::from(digit - b'0'))
+    })
+}
+
 /// `hms-time`: 1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT, anything may follow the seconds.
-fn parse_time(token: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = token.splitn(3, ':');
+fn parse_time(token: &[u8]) -> Option<(u32, u32, u32)> {
+    let mut parts = token.splitn(3, |b| *b == b':');
     let hour = parts.next()?;
     let minute = parts.next()?;
     let second = leading_digits(parts.next()?);
-    let field = |digits: &str| -> Option<u32> {
-        ((1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| digits.parse().ok())
-            .flatten()
+    let field = |digits: &[u8]| -> Option<u32> {
+        ((1..=2).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit))
+            .then(|| decimal(digits))
     };
     Some((field(hour)?, field(minute)?, field(second)?))
 }

@@ -24,12 +24,12 @@ pub struct CookiePair {
 pub fn parse_raw(cookie_string: &str) -> Vec<(&str, &str)> {
     cookie_string
         .split(';')
-        .map(|pair| pair.trim_matches(is_space))
+        .map(trim)
         .filter(|pair| !pair.is_empty())
         .map(|pair| match pair.split_once('=') {
             Some((name, value)) => (
-                name.trim_matches(is_space),
-                unquote(value.trim_matches(is_space)),
+                trim(name),
+                unquote(trim(value)),
             ),
             None => ("", pair),
         })
@@ -106,8 +106,14 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\t'
+/// Without the spaces and tabs around it. On bytes, as both are ASCII: `str::trim_matches`
+/// with a `char` predicate decodes UTF-8 on both ends, for more Wasm than this.
+pub(crate) fn trim(text: &str) -> &str {
+    let is_space = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !is_space(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !is_space(b)).map_or(start, |last| last + 1);
+    &text[start..end]
 }
 
 fn unquote(value: &str) -> &str {

@@ -2,6 +2,7 @@
 //! RFC 6265bis additions: nameless cookies, `SameSite`, and CHIPS' `Partitioned`).
 
 use super::date::parse_cookie_date;
+use super::parse::trim;
 use super::SameSite;
 use crate::clock::Millis;
 
@@ -60,13 +61,15 @@ impl SetCookie<'_> {
 pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
     // RFC 6265bis §5.6 step 1: a control character other than tab (NUL, CR, LF, …) voids
     // the whole line; keeping part of it would let `a=x\r\nX-Injected: 1` through.
-    if line.chars().any(|c| c != '\t' && (c < ' ' || c == '\x7f')) {
+    // Bytes, not chars: every control character is ASCII, and no byte of a multi-byte
+    // character is below 0x80.
+    if line.bytes().any(|b| b != b'\t' && (b < b' ' || b == 0x7f)) {
         return None;
     }
     let mut parts = line.split(';');
-    let pair = parts.next()?.trim_matches(is_space);
+    let pair = trim(parts.next()?);
     let (name, value) = match pair.split_once('=') {
-        Some((name, value)) => (name.trim_matches(is_space), value.trim_matches(is_space)),
+        Some((name, value)) => (trim(name), trim(value)),
         None => ("", pair),
     };
     if name.is_empty() && value.is_empty() {
@@ -86,59 +89,63 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
     };
     for attribute in parts {
         let (key, value) = match attribute.split_once('=') {
-            Some((key, value)) => (key.trim_matches(is_space), value.trim_matches(is_space)),
-            None => (attribute.trim_matches(is_space), ""),
+            Some((key, value)) => (trim(key), trim(value)),
+            None => (trim(attribute), ""),
         };
-        match key.to_ascii_lowercase().as_str() {
-            "expires" => {
-                if let Some(seconds) = parse_cookie_date(value) {
-                    cookie.expires = Some(seconds.saturating_mul(1000));
-                }
+        // Compared in place rather than lower-cased into a new string for a `match`:
+        // this runs on every write the watcher hears of.
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        if is("expires") {
+            if let Some(seconds) = parse_cookie_date(value) {
+                cookie.expires = Some(seconds.saturating_mul(1000));
             }
-            "max-age" => {
-                let well_formed = value
-                    .strip_prefix('-')
-                    .unwrap_or(value)
-                    .bytes()
-                    .all(|b| b.is_ascii_digit());
-                if well_formed && !value.is_empty() && value != "-" {
-                    // Overlong numbers saturate rather than being ignored (RFC 6265bis §5.6.2).
-                    cookie.max_age =
-                        Some(value.parse::<i64>().unwrap_or(if value.starts_with('-') {
-                            i64::MIN
-                        } else {
-                            i64::MAX
-                        }));
-                }
+        } else if is("max-age") {
+            if let Some(seconds) = parse_max_age(value) {
+                cookie.max_age = Some(seconds);
             }
-            "domain" => {
-                // Only one dot (RFC 6265bis §5.6.3): `..example.com` stays a domain that
-                // no host matches, so the cookie is refused.
-                let domain = value.strip_prefix('.').unwrap_or(value);
-                if !domain.is_empty() {
-                    cookie.domain = Some(domain.to_ascii_lowercase());
-                }
+        } else if is("domain") {
+            // Only one dot (RFC 6265bis §5.6.3): `..example.com` stays a domain that no
+            // host matches, so the cookie is refused.
+            let domain = value.strip_prefix('.').unwrap_or(value);
+            if !domain.is_empty() {
+                cookie.domain = Some(domain.to_ascii_lowercase());
             }
-            "path" => cookie.path = value.starts_with('/').then_some(value),
-            "secure" => cookie.secure = true,
-            "httponly" => cookie.http_only = true,
-            "samesite" => {
-                cookie.same_site = match value.to_ascii_lowercase().as_str() {
-                    "strict" => Some(SameSite::Strict),
-                    "lax" => Some(SameSite::Lax),
-                    "none" => Some(SameSite::None),
-                    _ => None,
-                }
-            }
-            "partitioned" => cookie.partitioned = true,
-            _ => {}
+        } else if is("path") {
+            cookie.path = value.starts_with('/').then_some(value);
+        } else if is("secure") {
+            cookie.secure = true;
+        } else if is("httponly") {
+            cookie.http_only = true;
+        } else if is("samesite") {
+            cookie.same_site = [SameSite::Strict, SameSite::Lax, SameSite::None]
+                .into_iter()
+                .find(|same_site| value.eq_ignore_ascii_case(same_site.as_str()));
+        } else if is("partitioned") {
+            cookie.partitioned = true;
         }
     }
     Some(cookie)
 }
 
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\t'
+/// `Max-Age`'s value (RFC 6265bis §5.6.2): an optional `-` and digits, or nothing. An
+/// overlong number saturates rather than being ignored.
+fn parse_max_age(value: &str) -> Option<i64> {
+    let (negative, digits) = match value.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, value),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Accumulated towards the sign, so `i64::MIN` itself is read exactly.
+    Some(digits.bytes().fold(0_i64, |number, digit| {
+        let digit = i64::from(digit - b'0');
+        if negative {
+            number.saturating_mul(10).saturating_sub(digit)
+        } else {
+            number.saturating_mul(10).saturating_add(digit)
+        }
+    }))
 }
 
 #[cfg(test)]
