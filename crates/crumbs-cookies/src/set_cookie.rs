@@ -240,6 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn max_age_saturates_at_both_ends_and_reads_the_extremes_exactly() {
+        for (line, max_age) in [
+            ("a=1; Max-Age=9223372036854775807", i64::MAX),
+            ("a=1; Max-Age=9223372036854775808", i64::MAX),
+            ("a=1; Max-Age=-9223372036854775808", i64::MIN),
+            ("a=1; Max-Age=-9223372036854775809", i64::MIN),
+            ("a=1; Max-Age=-99999999999999999999", i64::MIN),
+            ("a=1; MAX-AGE=-0", 0),
+        ] {
+            assert_eq!(parse_set_cookie(line).unwrap().max_age, Some(max_age), "{line}");
+        }
+        for line in ["a=1; Max-Age=+5", "a=1; Max-Age=--5", "a=1; Max-Age=5-"] {
+            assert_eq!(parse_set_cookie(line).unwrap().max_age, None, "{line}");
+        }
+    }
+
+    #[test]
     fn edge_cases() {
         assert_eq!(parse_set_cookie(""), None);
         assert_eq!(parse_set_cookie("="), None);
