@@ -62,8 +62,8 @@ impl UseCookieHandle {
 
 /// Watches cookie `name`, written with the default [`CookieOptions`]: `Path=/`, so the
 /// whole site sees it, and no lifetime, so it is a session cookie. The component
-/// re-renders whenever the value changes, from this page, a script, another tab, or its
-/// expiry.
+/// re-renders whenever the value changes: a write from this page, a script or another
+/// tab, or the end of a lifetime this page wrote it with.
 ///
 /// ```no_run
 /// use crumbs_yew::use_cookie;
