@@ -20,8 +20,8 @@ pub struct UseCookieHandle {
 }
 
 impl UseCookieHandle {
-    /// The cookie's name, decoded, as the hook was given it: what an error message or a
-    /// label shows.
+    /// The cookie's name as the hook was given it (not encoded): what an error message
+    /// or a label shows.
     pub fn name(&self) -> &str {
         &self.name
     }
