@@ -16,7 +16,7 @@ serve: setup
 build: setup
 	trunk build --release
 
-test: setup lint test-host test-browser test-e2e
+test: setup lint test-host test-browser build-examples test-e2e
 
 lint:
 	cargo fmt --all --check
@@ -34,12 +34,18 @@ http-state:
 	cargo run -q -p crumbs-tools -- http-state $(HTTP_STATE)
 
 # Every browser_*.rs suite, in each crate that has one, runs in headless Chromium.
-BROWSER_SUITES := crates/crumbs-cookies crates/crumbs-yew .
+BROWSER_SUITES := crates/crumbs-cookies crates/crumbs-yew examples/theme-switcher .
 test-browser:
 	@for crate in $(BROWSER_SUITES); do \
 	  echo "== browser tests of $$crate (Chromium)"; \
 	  wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install $$crate --all-features --test 'browser_*' || exit 1; \
 	done
+
+# Each example must build as its README says (trunk, release, offline); their browser tests
+# are in BROWSER_SUITES.
+.PHONY: build-examples
+build-examples: setup
+	cd examples/theme-switcher && trunk build --release
 
 # The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
 test-e2e: build

@@ -1,5 +1,10 @@
-//! Reactive cookies for Yew: a component re-renders when a cookie it reads changes,
-//! whoever changed it (see [`crumbs_cookies::watch`]).
+#![doc = include_str!("../README.md")]
+//!
+//! Every hook subscribes to one page-wide watcher ([`crumbs_cookies::watch`]) while its
+//! component is mounted, and every subscriber shares one parse of `document.cookie` per
+//! change: a page with fifty cookie-reading components parses the jar once, not fifty
+//! times.
+#![deny(missing_docs, missing_debug_implementations)]
 
 mod use_cookie;
 #[cfg(feature = "json")]
