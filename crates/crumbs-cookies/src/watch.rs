@@ -62,7 +62,8 @@ type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
 struct Watcher {
     subscribers: Vec<(u64, Subscriber)>,
     next_id: u64,
-    /// Which parse of the cookies subscribers were last told of.
+    /// The parse of the cookies the watcher last looked at: a check that finds another
+    /// one tells the subscribers.
     last: Option<Version>,
     sources: Sources,
     /// (encoded name, expiry) of cookies written here that will expire.
