@@ -16,8 +16,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
-use gloo_timers::callback::{Interval, Timeout};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, EventTarget, VisibilityState};
 
@@ -47,18 +46,19 @@ pub struct Sources {
 
 impl Default for Sources {
     fn default() -> Self {
-        Self {
-            cookie_store: true,
-            poll: true,
-            broadcast: true,
-        }
+        ALL_SOURCES
     }
 }
+
+const ALL_SOURCES: Sources = Sources {
+    cookie_store: true,
+    poll: true,
+    broadcast: true,
+};
 
 /// Told the page's cookies, decoded, after each change.
 type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
 
-#[derive(Default)]
 struct Watcher {
     subscribers: Vec<(u64, Subscriber)>,
     next_id: u64,
@@ -69,15 +69,30 @@ struct Watcher {
     /// (encoded name, expiry) of cookies written here that will expire.
     expiries: Vec<(String, Millis)>,
     active: Option<Active>,
-    expiry_timer: Option<Timeout>,
+    expiry_timer: Option<Registration>,
+}
+
+impl Watcher {
+    /// A `const` start, so the thread-local needs no lazy initialisation code.
+    const fn new() -> Self {
+        Self {
+            subscribers: Vec::new(),
+            next_id: 0,
+            last: None,
+            sources: ALL_SOURCES,
+            expiries: Vec::new(),
+            active: None,
+            expiry_timer: None,
+        }
+    }
 }
 
 /// What the watcher holds while anyone subscribes; dropping it removes every listener.
 struct Active {
-    channel: Option<(BroadcastChannel, EventListener)>,
-    store_listener: Option<EventListener>,
-    visibility_listener: Option<EventListener>,
-    poll: Option<Interval>,
+    channel: Option<(BroadcastChannel, Registration)>,
+    store_listener: Option<Registration>,
+    visibility_listener: Option<Registration>,
+    poll: Option<Registration>,
 }
 
 impl Drop for Active {
@@ -89,7 +104,7 @@ impl Drop for Active {
 }
 
 thread_local! {
-    static WATCHER: RefCell<Watcher> = RefCell::new(Watcher::default());
+    static WATCHER: RefCell<Watcher> = const { RefCell::new(Watcher::new()) };
 }
 
 /// A live subscription; dropping it unsubscribes.
@@ -242,9 +257,9 @@ fn activate(sources: Sources) -> Active {
         .broadcast
         .then(|| BroadcastChannel::new(CHANNEL_NAME).ok())
         .flatten()
-        .map(|channel| {
-            let listener = EventListener::new(&channel, "message", |_| check());
-            (channel, listener)
+        .and_then(|channel| {
+            let listener = Registration::listen(&channel, "message", check)?;
+            Some((channel, listener))
         });
     let store = window
         .as_ref()
@@ -253,7 +268,7 @@ fn activate(sources: Sources) -> Active {
         .and_then(|store| store.dyn_into::<EventTarget>().ok());
     let store_listener = store
         .as_ref()
-        .map(|store| EventListener::new(store, "change", |_| check()));
+        .and_then(|store| Registration::listen(store, "change", check));
     let mut active = Active {
         channel,
         store_listener,
@@ -263,12 +278,9 @@ fn activate(sources: Sources) -> Active {
     if sources.poll && active.store_listener.is_none() {
         let document = window.and_then(|w| w.document());
         if let Some(document) = document {
-            active.poll = visible(&document).then(start_poll);
-            active.visibility_listener = Some(EventListener::new(
-                &document,
-                "visibilitychange",
-                on_visibility_change,
-            ));
+            active.poll = visible(&document).then(start_poll).flatten();
+            active.visibility_listener =
+                Registration::listen(&document, "visibilitychange", on_visibility_change);
         }
     }
     active
@@ -278,22 +290,101 @@ fn visible(document: &web_sys::Document) -> bool {
     document.visibility_state() == VisibilityState::Visible
 }
 
-fn start_poll() -> Interval {
-    Interval::new(POLL_INTERVAL_MS, check)
+fn start_poll() -> Option<Registration> {
+    Registration::timer(Timer::Interval, POLL_INTERVAL_MS, check)
 }
 
-fn on_visibility_change(_: &web_sys::Event) {
+fn on_visibility_change() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let now_visible = visible(&document);
     WATCHER.with(|w| {
         if let Some(active) = w.borrow_mut().active.as_mut() {
-            active.poll = now_visible.then(start_poll);
+            active.poll = now_visible.then(start_poll).flatten();
         }
     });
     if now_visible {
         check();
+    }
+}
+
+/// A listener or timer through which the browser calls one of the watcher's functions;
+/// dropping it removes the listener or clears the timer.
+///
+/// One closure type for every event and timer, rather than gloo's listener and its two
+/// timers: each of those brings its own closure glue, Rust and JavaScript, and together
+/// they weighed about a fifth of what the cookie layer adds to an app's Wasm (see
+/// `make bench`, "Libraries"). The browser passes an event to a listener; a closure that
+/// takes no argument ignores it.
+struct Registration {
+    callback: Closure<dyn FnMut()>,
+    undo: Undo,
+}
+
+enum Undo {
+    Listener(EventTarget, &'static str),
+    Timer(Timer, i32),
+}
+
+#[derive(Clone, Copy)]
+enum Timer {
+    Timeout,
+    Interval,
+}
+
+impl Registration {
+    /// Calls `handler` on each `event` at `target`; `None` if the browser refused.
+    fn listen(target: &EventTarget, event: &'static str, handler: fn()) -> Option<Self> {
+        let callback = Closure::<dyn FnMut()>::new(handler);
+        target
+            .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Self {
+            callback,
+            undo: Undo::Listener(target.clone(), event),
+        })
+    }
+
+    /// Calls `handler` after `delay_ms`, once or every time; `None` without a window.
+    fn timer(timer: Timer, delay_ms: u32, handler: fn()) -> Option<Self> {
+        let window = web_sys::window()?;
+        let callback = Closure::<dyn FnMut()>::new(handler);
+        let function = callback.as_ref().unchecked_ref();
+        // `setTimeout` takes a signed 32-bit delay (see `MAX_TIMER_DELAY_MS`).
+        let delay = i32::try_from(delay_ms).unwrap_or(i32::MAX);
+        let id = match timer {
+            Timer::Timeout => {
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay)
+            }
+            Timer::Interval => {
+                window.set_interval_with_callback_and_timeout_and_arguments_0(function, delay)
+            }
+        }
+        .ok()?;
+        Some(Self {
+            callback,
+            undo: Undo::Timer(timer, id),
+        })
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        match &self.undo {
+            Undo::Listener(target, event) => {
+                let function = self.callback.as_ref().unchecked_ref();
+                let _ = target.remove_event_listener_with_callback(event, function);
+            }
+            Undo::Timer(timer, id) => {
+                if let Some(window) = web_sys::window() {
+                    match timer {
+                        Timer::Timeout => window.clear_timeout_with_handle(*id),
+                        Timer::Interval => window.clear_interval_with_handle(*id),
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -306,15 +397,15 @@ fn schedule_expiry() {
         let nearest = w.expiries.iter().map(|(_, at)| *at).min();
         w.expiry_timer = match nearest {
             Some(at) if !w.subscribers.is_empty() => {
-                Some(Timeout::new(expiry_timer_delay(at, now), on_expiry))
+                Registration::timer(Timer::Timeout, expiry_timer_delay(at, now), on_expiry)
             }
             _ => None,
         };
     });
 }
 
-/// The longest delay `setTimeout` honours: it takes a signed 32-bit count (gloo casts to
-/// `i32`), and a longer one wraps negative and fires at once, over and over.
+/// The longest delay `setTimeout` honours: it takes a signed 32-bit count, and a longer
+/// one wraps negative and fires at once, over and over.
 const MAX_TIMER_DELAY_MS: u32 = i32::MAX as u32;
 
 /// A few milliseconds past the expiry, so the browser has dropped the cookie by then.
