@@ -127,7 +127,9 @@ fn leading_digits(token: &[u8]) -> &[u8] {
 /// whose general integer parser is larger than all of this module.
 fn decimal(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |number, digit| {
-        number.saturating_mul(10).saturating_add(u32::from(digit - b'0'))
+        number
+            .saturating_mul(10)
+            .saturating_add(u32::from(digit - b'0'))
     })
 }
 

@@ -1,5 +1,7 @@
 //! Where a page is, which decides what cookies it may set and see (RFC 6265 §5.1.3–§5.1.4).
 
+use super::parse::split;
+
 /// The page a jar belongs to: its host, path and whether it is secure decide which
 /// cookies it may set and see.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,8 +108,8 @@ impl Page {
 /// (A check this small keeps `std::net`'s parser out of the Wasm.)
 fn is_ip(host: &str) -> bool {
     host.contains(':')
-        || host.split('.').count() == 4
-            && host.split('.').all(|part| {
+        || split(host, b'.').count() == 4
+            && split(host, b'.').all(|part| {
                 !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
             })
 }

@@ -24,15 +24,11 @@ pub struct CookiePair {
 /// assert_eq!(parse_raw("a=1;b = \"2\"; flag"), vec![("a", "1"), ("b", "2"), ("", "flag")]);
 /// ```
 pub fn parse_raw(cookie_string: &str) -> Vec<(&str, &str)> {
-    cookie_string
-        .split(';')
+    split(cookie_string, b';')
         .map(trim)
         .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((name, value)) => (
-                trim(name),
-                unquote(trim(value)),
-            ),
+        .map(|pair| match split_once(pair, b'=') {
+            Some((name, value)) => (trim(name), unquote(trim(value))),
             None => ("", pair),
         })
         .collect()
@@ -108,13 +104,41 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
+/// `text` cut at each `separator`, an ASCII byte, as `str::split` would. By hand, as are
+/// [`split_once`] and [`trim`]: the standard library's searchers for a `char` pattern
+/// (`memchr` and UTF-8 decoding) weigh more in the Wasm than the cookie parser itself,
+/// and an ASCII separator needs neither.
+pub(crate) fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let (piece, after) = split_once(current, separator)
+            .map_or((current, None), |(piece, after)| (piece, Some(after)));
+        rest = after;
+        Some(piece)
+    })
+}
+
+/// `text` before and after its first `separator`, an ASCII byte, as `str::split_once`.
+pub(crate) fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    // Both ends of an ASCII byte are character boundaries.
+    Some((&text[..at], &text[at + 1..]))
+}
+
 /// Without the spaces and tabs around it. On bytes, as both are ASCII: `str::trim_matches`
 /// with a `char` predicate decodes UTF-8 on both ends, for more Wasm than this.
 pub(crate) fn trim(text: &str) -> &str {
     let is_space = |b: &u8| *b == b' ' || *b == b'\t';
     let bytes = text.as_bytes();
-    let start = bytes.iter().position(|b| !is_space(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !is_space(b)).map_or(start, |last| last + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |last| last + 1);
     &text[start..end]
 }
 

@@ -2,7 +2,7 @@
 //! RFC 6265bis additions: nameless cookies, `SameSite`, and CHIPS' `Partitioned`).
 
 use super::date::parse_cookie_date;
-use super::parse::trim;
+use super::parse::{split, split_once, trim};
 use super::SameSite;
 use crate::clock::Millis;
 
@@ -86,9 +86,9 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
     if line.bytes().any(|b| b != b'\t' && (b < b' ' || b == 0x7f)) {
         return None;
     }
-    let mut parts = line.split(';');
+    let mut parts = split(line, b';');
     let pair = trim(parts.next()?);
-    let (name, value) = match pair.split_once('=') {
+    let (name, value) = match split_once(pair, b'=') {
         Some((name, value)) => (trim(name), trim(value)),
         None => ("", pair),
     };
@@ -108,7 +108,7 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
         partitioned: false,
     };
     for attribute in parts {
-        let (key, value) = match attribute.split_once('=') {
+        let (key, value) = match split_once(attribute, b'=') {
             Some((key, value)) => (trim(key), trim(value)),
             None => (trim(attribute), ""),
         };
@@ -269,7 +269,11 @@ mod tests {
             ("a=1; Max-Age=-99999999999999999999", i64::MIN),
             ("a=1; MAX-AGE=-0", 0),
         ] {
-            assert_eq!(parse_set_cookie(line).unwrap().max_age, Some(max_age), "{line}");
+            assert_eq!(
+                parse_set_cookie(line).unwrap().max_age,
+                Some(max_age),
+                "{line}"
+            );
         }
         for line in ["a=1; Max-Age=+5", "a=1; Max-Age=--5", "a=1; Max-Age=5-"] {
             assert_eq!(parse_set_cookie(line).unwrap().max_age, None, "{line}");
