@@ -180,31 +180,32 @@ fn push_run(out: &mut String, original: &str, run: &[u8]) {
 }
 
 /// The character of the well-formed UTF-8 sequence that `bytes` starts with, and its
-/// length (the Unicode Standard's table 3-7: no overlong forms, no surrogates, nothing
-/// past U+10FFFF). By hand rather than through `std::str::from_utf8`, whose validator
+/// length (as the Unicode Standard's table 3-7 has it: no overlong forms, no surrogates,
+/// nothing past U+10FFFF). By hand rather than through `std::str::from_utf8`, whose validator
 /// and error type would be a tenth of the cookie layer's Wasm for four lines' worth.
 fn utf8_char(bytes: &[u8]) -> Option<(char, usize)> {
     let lead = *bytes.first()?;
-    // The sequence's length, and the range its second byte must fall in.
-    let (len, second) = match lead {
+    // The sequence's length, and the smallest code point that needs that many bytes.
+    let (len, least) = match lead {
         0x00..=0x7f => return Some((char::from(lead), 1)),
-        0xc2..=0xdf => (2, 0x80..=0xbf),
-        0xe0 => (3, 0xa0..=0xbf),
-        0xed => (3, 0x80..=0x9f),
-        0xe1..=0xef => (3, 0x80..=0xbf),
-        0xf0 => (4, 0x90..=0xbf),
-        0xf1..=0xf3 => (4, 0x80..=0xbf),
-        0xf4 => (4, 0x80..=0x8f),
+        0xc0..=0xdf => (2, 0x80),
+        0xe0..=0xef => (3, 0x800),
+        0xf0..=0xf7 => (4, 0x1_0000),
         _ => return None,
     };
     let tail = bytes.get(1..len)?;
-    if !second.contains(&tail[0]) || !tail[1..].iter().all(|b| (0x80..=0xbf).contains(b)) {
+    if !tail.iter().all(|b| b & 0xc0 == 0x80) {
         return None;
     }
     let first = u32::from(lead) & (0x7f >> len);
     let code = tail
         .iter()
         .fold(first, |code, b| code << 6 | u32::from(b & 0x3f));
+    // An overlong form is not UTF-8; `from_u32` refuses surrogates and what is past
+    // U+10FFFF.
+    if code < least {
+        return None;
+    }
     Some((char::from_u32(code)?, len))
 }
 

@@ -24,14 +24,20 @@ pub struct CookiePair {
 /// assert_eq!(parse_raw("a=1;b = \"2\"; flag"), vec![("a", "1"), ("b", "2"), ("", "flag")]);
 /// ```
 pub fn parse_raw(cookie_string: &str) -> Vec<(&str, &str)> {
-    split(cookie_string, b';')
-        .map(trim)
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match split_once(pair, b'=') {
+    // Loops rather than iterator adaptors here and in `parse`: each adaptor chain is code
+    // of its own in the Wasm, and these run on every read.
+    let mut pairs = Vec::new();
+    for pair in split(cookie_string, b';') {
+        let pair = trim(pair);
+        if pair.is_empty() {
+            continue;
+        }
+        pairs.push(match split_once(pair, b'=') {
             Some((name, value)) => (trim(name), unquote(trim(value))),
             None => ("", pair),
-        })
-        .collect()
+        });
+    }
+    pairs
 }
 
 /// Parses and decodes a cookie string into the cookies a page can read, in order.
@@ -49,13 +55,14 @@ pub fn parse_raw(cookie_string: &str) -> Vec<(&str, &str)> {
 /// assert_eq!(cookies[1].value, "dark blue");
 /// ```
 pub fn parse(cookie_string: &str) -> Vec<CookiePair> {
-    let mut cookies: Vec<CookiePair> = parse_raw(cookie_string)
-        .into_iter()
-        .map(|(name, value)| CookiePair {
+    let raw = parse_raw(cookie_string);
+    let mut cookies = Vec::with_capacity(raw.len());
+    for (name, value) in raw {
+        cookies.push(CookiePair {
             name: decode(name),
             value: decode(value),
-        })
-        .collect();
+        });
+    }
     drop_later_duplicates(&mut cookies);
     cookies
 }
@@ -73,28 +80,29 @@ fn drop_later_duplicates(cookies: &mut Vec<CookiePair>) {
     }
     // At most half full, so every probe sequence reaches an empty slot.
     let mask = cookies.len().saturating_mul(2).next_power_of_two() - 1;
-    let mut slots: Vec<Option<usize>> = vec![None; mask + 1];
-    let mut later = vec![false; cookies.len()];
-    for (index, cookie) in cookies.iter().enumerate() {
-        let mut slot = fnv1a(cookie.name.as_bytes()) as usize & mask;
-        while let Some(seen) = slots[slot] {
-            if cookies[seen].name == cookie.name {
-                later[index] = true;
+    const EMPTY: usize = usize::MAX;
+    let mut slots = vec![EMPTY; mask + 1];
+    // The cookies kept so far are `cookies[..kept]`, in order; the slots index them.
+    let mut kept = 0;
+    for index in 0..cookies.len() {
+        let mut slot = fnv1a(cookies[index].name.as_bytes()) as usize & mask;
+        let mut seen = false;
+        while slots[slot] != EMPTY {
+            if cookies[slots[slot]].name == cookies[index].name {
+                seen = true;
                 break;
             }
             slot = (slot + 1) & mask;
         }
-        if !later[index] {
-            slots[slot] = Some(index);
+        if !seen {
+            slots[slot] = kept;
+            // Everything between `kept` and `index` is a duplicate: moving this cookie
+            // down keeps the ones kept in their order.
+            cookies.swap(kept, index);
+            kept += 1;
         }
     }
-    if later.contains(&true) {
-        let mut index = 0;
-        cookies.retain(|_| {
-            index += 1;
-            !later[index - 1]
-        });
-    }
+    cookies.truncate(kept);
 }
 
 /// FNV-1a, 32 bits: names are short, and no outsider chooses them to collide.
