@@ -273,10 +273,16 @@ fn refusal_reason(
 ) -> String {
     if let Some(domain) = options.get_domain() {
         if !page.domain_matches(domain) {
-            return format!(
-                "Domain={domain} does not contain this page's host {}; leave Domain out or use a parent domain of the host",
-                page.host
-            );
+            // Joined rather than `format!`ted, like every string a write makes: see
+            // `format_http_date`.
+            return [
+                "Domain=",
+                domain,
+                " does not contain this page's host ",
+                &page.host,
+                "; leave Domain out or use a parent domain of the host",
+            ]
+            .concat();
         }
     }
     if options.is_secure() && !page.secure {
@@ -286,7 +292,12 @@ fn refusal_reason(
         return "SameSite=None requires Secure; keep Secure or choose SameSite=Lax".to_owned();
     }
     if encoded_name.len() + encoded_value.len() > MAX_NAME_VALUE_BYTES {
-        return format!("“{name}” is too large for the browser; shorten the value");
+        return [
+            "“",
+            name,
+            "” is too large for the browser; shorten the value",
+        ]
+        .concat();
     }
     "the browser did not keep it (cookies may be blocked for this site, or it was replaced at once by another script); check the browser's cookie settings".to_owned()
 }

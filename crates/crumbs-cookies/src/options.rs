@@ -1,6 +1,6 @@
 //! The attributes a cookie is written with, and the checks made before any write.
 
-use super::date::format_http_date;
+use super::date::{format_http_date, push_digits};
 use super::encoding::{encode_name, encode_value};
 use super::{CookieError, Result, SameSite};
 use crate::clock::{seconds_rounded_up, Millis};
@@ -313,7 +313,9 @@ impl CookieOptions {
         self.check_prefix(name)?;
 
         // Attribute order as the `cookie` crate writes it, which tools and tests expect.
-        let mut cookie = format!("{encoded_name}={encoded_value}");
+        let mut cookie = encoded_name;
+        cookie.push('=');
+        cookie.push_str(&encoded_value);
         if let Some(same_site) = self.same_site {
             cookie.push_str("; SameSite=");
             cookie.push_str(same_site.as_str());
@@ -333,7 +335,8 @@ impl CookieOptions {
             cookie.push_str(domain.strip_prefix('.').unwrap_or(domain));
         }
         if let Some(ms) = self.max_age {
-            cookie.push_str(&format!("; Max-Age={}", seconds_rounded_up(ms)));
+            cookie.push_str("; Max-Age=");
+            push_digits(&mut cookie, seconds_rounded_up(ms), 1);
         }
         if let Some(at) = self.expires {
             cookie.push_str("; Expires=");
@@ -378,7 +381,14 @@ fn check_attribute(attribute: &'static str, value: &str) -> Result<()> {
         let found = if bad == ';' {
             "a semicolon (;)".to_owned()
         } else {
-            format!("the control character U+{:04X}", bad as u32)
+            let mut found = "the control character U+".to_owned();
+            // Every control character is below U+00A0: four hex digits hold it.
+            for shift in [12, 8, 4, 0] {
+                found.push(char::from(
+                    b"0123456789ABCDEF"[(bad as usize >> shift) & 15],
+                ));
+            }
+            found
         };
         return Err(CookieError::InvalidAttribute { attribute, found });
     }

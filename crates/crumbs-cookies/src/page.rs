@@ -107,7 +107,7 @@ impl Page {
 /// An IPv4 or IPv6 address rather than a name: a cookie for one never covers others.
 /// (A check this small keeps `std::net`'s parser out of the Wasm.)
 fn is_ip(host: &str) -> bool {
-    host.contains(':')
+    host.bytes().any(|b| b == b':')
         || split(host, b'.').count() == 4
             && split(host, b'.').all(|part| {
                 !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
