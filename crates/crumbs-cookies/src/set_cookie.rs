@@ -79,6 +79,18 @@ impl SetCookie<'_> {
 /// assert!(cookie.http_only);
 /// ```
 pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
+    read_line::<true>(line)
+}
+
+/// [`parse_set_cookie`] for the watcher, which needs only the name and lifetime of each
+/// line written: `Domain`, `Path`, the flags and `SameSite` are left at their defaults.
+/// The same code, compiled without the other attributes: an app that only reads and
+/// writes cookies does not carry them (see `make bench`, "Libraries").
+pub(crate) fn parse_lifetime(line: &str) -> Option<SetCookie<'_>> {
+    read_line::<false>(line)
+}
+
+fn read_line<const EVERY_ATTRIBUTE: bool>(line: &str) -> Option<SetCookie<'_>> {
     // RFC 6265bis §5.6 step 1: a control character other than tab (NUL, CR, LF, …) voids
     // the whole line; keeping part of it would let `a=x\r\nX-Injected: 1` through.
     // Bytes, not chars: every control character is ASCII, and no byte of a multi-byte
@@ -123,6 +135,8 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
             if let Some(seconds) = parse_max_age(value) {
                 cookie.max_age = Some(seconds.saturating_mul(1000));
             }
+        } else if !EVERY_ATTRIBUTE {
+            continue;
         } else if is("domain") {
             // Only one dot (RFC 6265bis §5.6.3): `..example.com` stays a domain that no
             // host matches, so the cookie is refused.
@@ -277,6 +291,35 @@ mod tests {
         }
         for line in ["a=1; Max-Age=+5", "a=1; Max-Age=--5", "a=1; Max-Age=5-"] {
             assert_eq!(parse_set_cookie(line).unwrap().max_age, None, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_watchers_reading_has_the_same_name_and_lifetime_and_nothing_else() {
+        for line in [
+            " sid = a=b ; path=/app; DOMAIN=.Example.com; secure; HttpOnly; SameSite=strict; \
+             Partitioned; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Unknown=1",
+            "a=1; Expires=Wed, 09 Jun 2021 10:18:14 GMT; Domain=example.com",
+            "a=1; Max-Age=-5; Path=/",
+            "flag; Secure",
+            "a=x\r\nX-Injected: 1; Max-Age=60",
+            "=",
+        ] {
+            let full = parse_set_cookie(line);
+            let lifetime = parse_lifetime(line);
+            assert_eq!(
+                lifetime,
+                full.map(|cookie| SetCookie {
+                    domain: None,
+                    path: None,
+                    secure: false,
+                    http_only: false,
+                    same_site: None,
+                    partitioned: false,
+                    ..cookie
+                }),
+                "{line}"
+            );
         }
     }
 

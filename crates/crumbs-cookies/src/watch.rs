@@ -225,7 +225,7 @@ pub fn check() {
 /// crumbs_cookies::watch::changed_here("theme=dark; Path=/; Max-Age=60");
 /// ```
 pub fn changed_here(written: &str) {
-    if let Some(cookie) = super::parse_set_cookie(written) {
+    if let Some(cookie) = super::set_cookie::parse_lifetime(written) {
         let now = SystemClock.now();
         let expires_at = cookie.expires_at(now);
         WATCHER.with(|w| {
