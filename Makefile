@@ -55,6 +55,7 @@ test-e2e: build
 bench: build
 	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
 	cd bench/minimal && trunk build --release
+	cd bench/hook && trunk build --release
 	cd bench/reads && trunk build --release
 	cargo run -q -p crumbs-tools -- bench
 

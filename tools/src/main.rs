@@ -124,9 +124,11 @@ async fn bench(root: &Path) -> Result<()> {
     let crumbs_dist = root.join("dist");
     let minimal_dist = root.join("bench/minimal/dist");
     let reads_dist = root.join("bench/reads/dist");
+    let hook_dist = root.join("bench/hook/dist");
 
     let crumbs_assets = assets(&crumbs_dist)?;
     let minimal_assets = assets(&minimal_dist)?;
+    let hook_assets = assets(&hook_dist)?;
 
     let crumbs_server = StaticServer::start_with(
         crumbs_dist,
@@ -215,6 +217,10 @@ async fn bench(root: &Path) -> Result<()> {
         totals[1] as f64 / 1024.0,
         verdict(totals[1] <= budget)
     );
+    println!(
+        "{}",
+        libraries_line(gzip_total(&hook_assets), gzip_total(&minimal_assets))
+    );
     println!();
 
     let (crumbs_median, crumbs_min, crumbs_max) = stats(crumbs_ms);
@@ -256,6 +262,24 @@ async fn bench(root: &Path) -> Result<()> {
         results["loginMs"].as_f64().unwrap_or(f64::NAN)
     );
     Ok(())
+}
+
+fn gzip_total(assets: &[(&'static str, Asset)]) -> usize {
+    assets.iter().map(|(_, asset)| asset.gzip).sum()
+}
+
+/// What the cookie libraries add to an app: bench/hook (the minimal app, one `use_cookie`
+/// shown and set by its button) over bench/minimal, both built by this run.
+fn libraries_line(hook_gzip: usize, minimal_gzip: usize) -> String {
+    const BUDGET: usize = 10 * 1024;
+    let added = hook_gzip.saturating_sub(minimal_gzip);
+    format!(
+        "  Libraries: minimal Yew + one use_cookie: {:.1} KB gzip, +{:.1} KB over minimal Yew \
+         (budget 10 KB): {}",
+        hook_gzip as f64 / 1024.0,
+        added as f64 / 1024.0,
+        verdict(added <= BUDGET)
+    )
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -336,4 +360,20 @@ async fn screenshot(root: &Path, out: &Path) -> Result<()> {
     browser.quit().await?;
     println!("wrote {}", out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_libraries_line_gives_the_added_size_against_a_10_kb_budget() {
+        assert_eq!(
+            libraries_line(55_427 + 10 * 1024, 55_427),
+            "  Libraries: minimal Yew + one use_cookie: 64.1 KB gzip, +10.0 KB over minimal Yew \
+             (budget 10 KB): met"
+        );
+        assert!(libraries_line(55_427 + 10 * 1024 + 1, 55_427).ends_with("NOT met"));
+        assert!(libraries_line(1, 2).contains("+0.0 KB"));
+    }
 }

@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, EventTarget, VisibilityState};
+use web_sys::{BroadcastChannel, EventTarget};
 
 use super::snapshot::{Snapshot, Version};
 use super::{CookiePair, DocumentJar};
@@ -287,7 +287,9 @@ fn activate(sources: Sources) -> Active {
 }
 
 fn visible(document: &web_sys::Document) -> bool {
-    document.visibility_state() == VisibilityState::Visible
+    // `hidden` rather than `visibilityState`: a boolean, where the enum comes with its
+    // string conversion (the two states are the only ones the standard has).
+    !document.hidden()
 }
 
 fn start_poll() -> Option<Registration> {
