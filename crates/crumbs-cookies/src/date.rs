@@ -164,10 +164,12 @@ fn decimal(digits: &[u8]) -> u32 {
 
 /// `hms-time`: 1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT, anything may follow the seconds.
 fn parse_time(token: &[u8]) -> Option<(u32, u32, u32)> {
-    let mut parts = token.splitn(3, |b| *b == b':');
-    let hour = parts.next()?;
-    let minute = parts.next()?;
-    let second = leading_digits(parts.next()?);
+    let colon = |part: &[u8]| part.iter().position(|b| *b == b':');
+    let first = colon(token)?;
+    let (hour, rest) = (&token[..first], &token[first + 1..]);
+    let second_colon = colon(rest)?;
+    let (minute, rest) = (&rest[..second_colon], &rest[second_colon + 1..]);
+    let second = leading_digits(rest);
     let field = |digits: &[u8]| -> Option<u32> {
         ((1..=2).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit))
             .then(|| decimal(digits))

@@ -273,16 +273,14 @@ fn refusal_reason(
 ) -> String {
     if let Some(domain) = options.get_domain() {
         if !page.domain_matches(domain) {
-            // Joined rather than `format!`ted, like every string a write makes: see
+            // Pushed rather than `format!`ted, like every string a write makes: see
             // `format_http_date`.
-            return [
-                "Domain=",
-                domain,
-                " does not contain this page's host ",
-                &page.host,
-                "; leave Domain out or use a parent domain of the host",
-            ]
-            .concat();
+            let mut reason = "Domain=".to_owned();
+            reason.push_str(domain);
+            reason.push_str(" does not contain this page's host ");
+            reason.push_str(&page.host);
+            reason.push_str("; leave Domain out or use a parent domain of the host");
+            return reason;
         }
     }
     if options.is_secure() && !page.secure {
@@ -292,12 +290,10 @@ fn refusal_reason(
         return "SameSite=None requires Secure; keep Secure or choose SameSite=Lax".to_owned();
     }
     if encoded_name.len() + encoded_value.len() > MAX_NAME_VALUE_BYTES {
-        return [
-            "“",
-            name,
-            "” is too large for the browser; shorten the value",
-        ]
-        .concat();
+        let mut reason = "“".to_owned();
+        reason.push_str(name);
+        reason.push_str("” is too large for the browser; shorten the value");
+        return reason;
     }
     "the browser did not keep it (cookies may be blocked for this site, or it was replaced at once by another script); check the browser's cookie settings".to_owned()
 }
