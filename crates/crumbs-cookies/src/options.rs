@@ -377,16 +377,21 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 /// An attribute value is written verbatim after `Name=`, so `;` would start a new
 /// attribute of the caller's choosing and a control character would cut the string.
 fn check_attribute(attribute: &'static str, value: &str) -> Result<()> {
-    if let Some(bad) = value.chars().find(|c| *c == ';' || c.is_control()) {
-        let found = if bad == ';' {
+    // On bytes rather than chars: `;` and the C0 controls and DEL are single bytes, and
+    // the C1 controls (U+0080 to U+009F) are 0xC2 then the code point's own byte.
+    let bytes = value.as_bytes();
+    let bad = bytes.iter().enumerate().find_map(|(at, &byte)| match byte {
+        b';' | 0x00..=0x1f | 0x7f => Some(byte),
+        0xc2 => bytes.get(at + 1).copied().filter(|next| (0x80..=0x9f).contains(next)),
+        _ => None,
+    });
+    if let Some(bad) = bad {
+        let found = if bad == b';' {
             "a semicolon (;)".to_owned()
         } else {
-            let mut found = "the control character U+".to_owned();
-            // Every control character is below U+00A0: four hex digits hold it.
-            for shift in [12, 8, 4, 0] {
-                found.push(char::from(
-                    b"0123456789ABCDEF"[(bad as usize >> shift) & 15],
-                ));
+            let mut found = "the control character U+00".to_owned();
+            for digit in [bad >> 4, bad & 15] {
+                found.push(char::from(b"0123456789ABCDEF"[usize::from(digit)]));
             }
             found
         };
@@ -482,6 +487,25 @@ mod tests {
                 expected,
                 "{options:?}"
             );
+        }
+    }
+
+    #[test]
+    fn every_control_character_and_only_those_and_the_semicolon_is_refused_in_an_attribute() {
+        for c in (0..0x800).filter_map(char::from_u32) {
+            let expected = if c == ';' {
+                Some("a semicolon (;)".to_owned())
+            } else if c.is_control() {
+                Some(format!("the control character U+{:04X}", c as u32))
+            } else {
+                None
+            };
+            let found = match check_attribute("Path", &format!("/a{c}b")) {
+                Err(CookieError::InvalidAttribute { found, .. }) => Some(found),
+                Ok(()) => None,
+                Err(other) => panic!("{other:?}"),
+            };
+            assert_eq!(found, expected, "{c:?}");
         }
     }
 
