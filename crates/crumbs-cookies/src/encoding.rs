@@ -103,7 +103,9 @@ pub fn encode_uri_component(text: &str) -> String {
 pub fn decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
     // Not `contains`, which for bytes brings in the standard library's `memchr`.
-    if !bytes.iter().any(|&b| b == b'%') {
+    #[allow(clippy::manual_contains)]
+    let escaped = bytes.iter().any(|&b| b == b'%');
+    if !escaped {
         return raw.to_owned();
     }
     let mut out = String::with_capacity(bytes.len());

@@ -382,7 +382,10 @@ fn check_attribute(attribute: &'static str, value: &str) -> Result<()> {
     let bytes = value.as_bytes();
     let bad = bytes.iter().enumerate().find_map(|(at, &byte)| match byte {
         b';' | 0x00..=0x1f | 0x7f => Some(byte),
-        0xc2 => bytes.get(at + 1).copied().filter(|next| (0x80..=0x9f).contains(next)),
+        0xc2 => bytes
+            .get(at + 1)
+            .copied()
+            .filter(|next| (0x80..=0x9f).contains(next)),
         _ => None,
     });
     if let Some(bad) = bad {
