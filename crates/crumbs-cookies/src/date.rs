@@ -3,6 +3,11 @@
 //! rather than through a date library: these two small functions are all a cookie needs,
 //! and a general parser and formatter would weigh more in the Wasm than the rest of the
 //! cookie layer.
+//!
+//! Both speak [`Millis`], the crate's one time type; the text itself counts whole
+//! seconds.
+
+use crate::clock::Millis;
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = [
@@ -15,11 +20,18 @@ const MONTHS: [&str; 12] = [
 const FIRST_READABLE: i64 = -11_644_473_600;
 const LAST_READABLE: i64 = 253_402_300_799;
 
-/// `Thu, 01 Jan 1970 00:00:00 GMT` for a Unix time in seconds, clamped to the dates a
-/// browser reads (1601 to 9999): a removal dated in year 1500 or -1 must still read as a
-/// past date, where written as is it would be ignored and create the cookie it deletes.
-pub fn format_http_date(unix_seconds: i64) -> String {
-    let unix_seconds = unix_seconds.clamp(FIRST_READABLE, LAST_READABLE);
+/// `Thu, 01 Jan 1970 00:00:00 GMT` for a moment in milliseconds since the Unix epoch (the
+/// second it falls in), clamped to the dates a browser reads (1601 to 9999): a removal
+/// dated in year 1500 or -1 must still read as a past date, where written as is it would
+/// be ignored and create the cookie it deletes.
+///
+/// ```
+/// use crumbs_cookies::format_http_date;
+/// assert_eq!(format_http_date(784_111_777_000), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// assert_eq!(format_http_date(i64::MIN), "Mon, 01 Jan 1601 00:00:00 GMT");
+/// ```
+pub fn format_http_date(at: Millis) -> String {
+    let unix_seconds = at.div_euclid(1000).clamp(FIRST_READABLE, LAST_READABLE);
     let days = unix_seconds.div_euclid(86_400);
     let seconds = unix_seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
@@ -35,8 +47,16 @@ pub fn format_http_date(unix_seconds: i64) -> String {
 
 /// A cookie date as browsers read it (RFC 6265 §5.1.1): tokens in any order, the first
 /// time, day of month, month name and year found are used; two-digit years are 19xx or
-/// 20xx. `None` where a browser would ignore the attribute.
-pub fn parse_cookie_date(text: &str) -> Option<i64> {
+/// 20xx. The moment is in milliseconds since the Unix epoch; `None` where a browser would
+/// ignore the attribute.
+///
+/// ```
+/// use crumbs_cookies::parse_cookie_date;
+/// assert_eq!(parse_cookie_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000));
+/// assert_eq!(parse_cookie_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(784_111_777_000));
+/// assert_eq!(parse_cookie_date("tomorrow"), None);
+/// ```
+pub fn parse_cookie_date(text: &str) -> Option<Millis> {
     let mut time = None;
     let mut day = None;
     let mut month = None;
@@ -81,10 +101,11 @@ pub fn parse_cookie_date(text: &str) -> Option<i64> {
         && second <= 59
         && day <= days_in_month(year, month);
     valid.then(|| {
-        days_from_civil(year, month, day) * 86_400
+        (days_from_civil(year, month, day) * 86_400
             + i64::from(hour) * 3600
             + i64::from(minute) * 60
-            + i64::from(second)
+            + i64::from(second))
+        .saturating_mul(1000)
     })
 }
 
@@ -119,7 +140,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
@@ -149,6 +170,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
 
+    /// The tables read best in whole seconds; the functions speak milliseconds.
+    fn ms(seconds: i64) -> Millis {
+        seconds.saturating_mul(1000)
+    }
+
     #[test]
     fn format_table() {
         for (seconds, text) in [
@@ -158,9 +184,12 @@ mod tests {
             (4_102_444_799, "Thu, 31 Dec 2099 23:59:59 GMT"),
             (-1, "Wed, 31 Dec 1969 23:59:59 GMT"),
         ] {
-            assert_eq!(format_http_date(seconds), text);
-            assert_eq!(parse_cookie_date(text), Some(seconds), "{text}");
+            assert_eq!(format_http_date(ms(seconds)), text);
+            assert_eq!(parse_cookie_date(text), Some(ms(seconds)), "{text}");
         }
+        // A moment is written as the second it falls in.
+        assert_eq!(format_http_date(999), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(format_http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
     }
 
     #[test]
@@ -178,7 +207,7 @@ mod tests {
             ("tomorrow", None),
             ("", None),
         ] {
-            assert_eq!(parse_cookie_date(text), expected, "{text}");
+            assert_eq!(parse_cookie_date(text), expected.map(ms), "{text}");
         }
     }
 
@@ -201,9 +230,9 @@ mod tests {
             (LAST + 1, "Fri, 31 Dec 9999 23:59:59 GMT"),
             (i64::MAX, "Fri, 31 Dec 9999 23:59:59 GMT"),
         ] {
-            assert_eq!(format_http_date(seconds), text, "{seconds}");
+            assert_eq!(format_http_date(ms(seconds)), text, "{seconds}");
             let read = parse_cookie_date(text);
-            assert_eq!(read, Some(seconds.clamp(FIRST, LAST)), "{text}");
+            assert_eq!(read, Some(ms(seconds.clamp(FIRST, LAST))), "{text}");
         }
     }
 
@@ -211,10 +240,10 @@ mod tests {
     fn every_day_for_centuries_round_trips() {
         for day in (-1_000_000..3_000_000).step_by(37) {
             let seconds = day * 86_400 + 3_723;
-            let text = format_http_date(seconds);
+            let text = format_http_date(ms(seconds));
             assert_eq!(
                 parse_cookie_date(&text),
-                Some(seconds.clamp(FIRST, LAST)),
+                Some(ms(seconds.clamp(FIRST, LAST))),
                 "{text}"
             );
         }

@@ -1,39 +1,40 @@
 //! The browser's own jar, through `document.cookie`.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlDocument;
 
-use super::{parse, CookieError, CookieJar, CookiePair, Page, Result};
+use super::snapshot::{self, Snapshot};
+use super::{CookieError, CookieJar, CookiePair, Page, Result};
 use crate::clock::{Clock, Millis, SystemClock};
 
-#[wasm_bindgen]
-extern "C" {
-    /// The document, seen only for its `cookie` getter.
-    type CookieDocument;
-
-    /// `document.cookie` left as a JavaScript string: comparing it with the last one read
-    /// costs far less than copying it into Wasm memory.
-    #[wasm_bindgen(method, getter, js_name = cookie, catch)]
-    fn cookie(this: &CookieDocument) -> std::result::Result<JsValue, JsValue>;
-}
-
-thread_local! {
-    /// The last cookie string read and its parse, shared by every reader in the page.
-    static SNAPSHOT: RefCell<Option<(JsValue, Rc<Vec<CookiePair>>)>> = const { RefCell::new(None) };
-}
-
-/// `document.cookie` of the current page.
+/// `document.cookie` of the current page: the jar to use in a browser.
+///
+/// Every write through it is read back (see [`CookieJar::set_with`]) and announced to the
+/// page's [`watch`](crate::watch)er. Reads share one parse per change of the cookie
+/// string (see [`snapshot`](Self::snapshot)).
+///
+/// ```no_run
+/// use crumbs_cookies::{CookieJar, CookieOptions, DocumentJar, SameSite};
+/// let jar = DocumentJar::new()?;
+/// jar.set_with("theme", "dark", &CookieOptions::new().max_age(30 * 86_400_000).same_site(SameSite::Lax))?;
+/// assert_eq!(jar.get("theme")?.as_deref(), Some("dark"));
+/// # Ok::<(), crumbs_cookies::CookieError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct DocumentJar {
     document: HtmlDocument,
 }
 
 impl DocumentJar {
-    /// The jar of the page this code runs in.
+    /// The jar of the page this code runs in; [`CookieError::Unavailable`] where there is
+    /// no HTML document (a worker, or outside a browser).
+    ///
+    /// ```no_run
+    /// let jar = crumbs_cookies::DocumentJar::new()?;
+    /// # Ok::<(), crumbs_cookies::CookieError>(())
+    /// ```
     pub fn new() -> Result<Self> {
         let document = web_sys::window()
             .and_then(|window| window.document())
@@ -49,32 +50,27 @@ impl DocumentJar {
     /// [`get_all`](CookieJar::get_all), but shared. While `document.cookie` is unchanged
     /// the previous parse is returned without copying or parsing anything, so components
     /// that all watch the jar parse it once per change between them.
+    ///
+    /// ```no_run
+    /// use crumbs_cookies::DocumentJar;
+    /// let jar = DocumentJar::new()?;
+    /// let first = jar.snapshot()?;
+    /// let again = jar.snapshot()?;
+    /// // Nothing changed in between: the same parse, shared.
+    /// assert!(std::rc::Rc::ptr_eq(&first, &again));
+    /// # Ok::<(), crumbs_cookies::CookieError>(())
+    /// ```
     pub fn snapshot(&self) -> Result<Rc<Vec<CookiePair>>> {
-        let raw = self
-            .document
-            .unchecked_ref::<CookieDocument>()
-            .cookie()
-            .map_err(unavailable)?;
-        let cached = SNAPSHOT.with(|snapshot| {
-            snapshot
-                .borrow()
-                .as_ref()
-                .filter(|(seen, _)| *seen == raw)
-                .map(|(_, cookies)| cookies.clone())
-        });
-        if let Some(cookies) = cached {
-            return Ok(cookies);
-        }
-        let text = raw
-            .as_string()
-            .ok_or_else(|| CookieError::Unavailable("document.cookie is not a string".into()))?;
-        let cookies = Rc::new(parse(&text));
-        SNAPSHOT.with(|snapshot| *snapshot.borrow_mut() = Some((raw, cookies.clone())));
-        Ok(cookies)
+        Ok(self.read_snapshot()?.cookies)
+    }
+
+    /// The shared parse with its version, for the watcher.
+    pub(crate) fn read_snapshot(&self) -> Result<Snapshot> {
+        snapshot::read(&self.document)
     }
 }
 
-fn unavailable(error: JsValue) -> CookieError {
+pub(crate) fn unavailable(error: JsValue) -> CookieError {
     CookieError::Unavailable(
         error
             .dyn_ref::<js_sys::Error>()

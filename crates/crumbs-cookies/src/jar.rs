@@ -1,8 +1,6 @@
 //! The jar: one trait, two raw seams, and every rule in default methods, so the
 //! browser's `document.cookie` and the in-memory jar behave the same.
 
-use time::OffsetDateTime;
-
 use super::encoding::{decode, encode_name, encode_value};
 use super::parse::{parse, parse_raw, CookiePair};
 use super::{CookieError, CookieOptions, Page, Result, SameSite, MAX_NAME_VALUE_BYTES};
@@ -13,21 +11,82 @@ use crate::clock::Millis;
 /// Implementors provide the seams ([`raw`](Self::raw), [`write_raw`](Self::write_raw),
 /// [`page`](Self::page), [`now`](Self::now)); reading, encoding, validation, read-back
 /// and removal come from the default methods.
+///
+/// The helpers behind removal are not part of the trait: a jar can neither call nor
+/// override them, so every jar removes cookies by the same rules.
+///
+/// ```compile_fail,E0599
+/// use crumbs_cookies::{CookieJar, MemoryJar};
+/// let jar = MemoryJar::localhost();
+/// jar.remove_matching(&|_| true).unwrap();
+/// ```
+///
+/// ```compile_fail,E0599
+/// use crumbs_cookies::{CookieJar, CookieOptions, MemoryJar};
+/// let jar = MemoryJar::localhost();
+/// jar.confirm_removed("a", &CookieOptions::new()).unwrap();
+/// ```
+///
+/// Nor is the reason a browser refused a cookie, which [`CookieError::Refused`] carries:
+///
+/// ```compile_fail,E0425
+/// use crumbs_cookies::{CookieOptions, Page};
+/// let page = Page::new("localhost", "/", true);
+/// crumbs_cookies::refusal_reason(&page, "a", "a", "1", &CookieOptions::new());
+/// ```
 pub trait CookieJar {
-    /// The cookie string this page reads, as `document.cookie` returns it.
+    /// The cookie string this page reads, as `document.cookie` returns it: still encoded,
+    /// duplicates included.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("a b", "1").unwrap();
+    /// assert_eq!(jar.raw().unwrap(), "a%20b=1");
+    /// ```
     fn raw(&self) -> Result<String>;
 
     /// One assignment, as `document.cookie = cookie` makes it. Like the browser, a jar
     /// may ignore what it will not keep: the default methods read back to find out.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.write_raw("a=1; Path=/").unwrap();
+    /// assert_eq!(jar.raw().unwrap(), "a=1");
+    /// ```
     fn write_raw(&self, cookie: &str) -> Result<()>;
 
     /// Where the page is, which decides what it may set and see.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// assert!(MemoryJar::localhost().page().unwrap().secure);
+    /// ```
     fn page(&self) -> Result<Page>;
 
-    /// The jar's current time, in milliseconds since the Unix epoch.
+    /// The jar's current time, in milliseconds since the Unix epoch: it decides whether a
+    /// write with `Expires` is a removal.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use crumbs_cookies::clock::ManualClock;
+    /// use crumbs_cookies::{CookieJar, MemoryJar, Page};
+    /// let jar = MemoryJar::new(Page::new("localhost", "/", true), Rc::new(ManualClock::at(7)));
+    /// assert_eq!(jar.now(), 7);
+    /// ```
     fn now(&self) -> Millis;
 
     /// Every cookie this page can read, decoded, first of each name (see [`parse`]).
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("a", "1").unwrap();
+    /// jar.set("b", "2").unwrap();
+    /// let names: Vec<String> = jar.get_all().unwrap().into_iter().map(|c| c.name).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// ```
     fn get_all(&self) -> Result<Vec<CookiePair>> {
         Ok(parse(&self.raw()?))
     }
@@ -49,7 +108,14 @@ pub trait CookieJar {
             .map(|cookie| cookie.value))
     }
 
-    /// Writes a session cookie on `Path=/`.
+    /// Writes a session cookie on `Path=/` (see [`set_with`](Self::set_with)).
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("lang", "fr").unwrap();
+    /// assert_eq!(jar.get("lang").unwrap().as_deref(), Some("fr"));
+    /// ```
     fn set(&self, name: &str, value: &str) -> Result<()> {
         self.set_with(name, value, &CookieOptions::new())
     }
@@ -66,8 +132,8 @@ pub trait CookieJar {
     fn set_with(&self, name: &str, value: &str, options: &CookieOptions) -> Result<()> {
         let rendered = options.render(name, value)?;
         self.write_raw(&rendered)?;
-        if options.is_removal(to_datetime(self.now())) {
-            return self.confirm_removed(name, options);
+        if options.is_removal(self.now()) {
+            return confirm_removed(self, name, options);
         }
         let page = self.page()?;
         if !page.path_matches(options.get_path()) {
@@ -89,12 +155,32 @@ pub trait CookieJar {
     }
 
     /// Removes cookie `name` set on `Path=/` with no `Domain`.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("lang", "fr").unwrap();
+    /// jar.remove("lang").unwrap();
+    /// assert_eq!(jar.get("lang").unwrap(), None);
+    /// ```
     fn remove(&self, name: &str) -> Result<()> {
         self.remove_with(name, &CookieOptions::new())
     }
 
     /// Removes cookie `name` with `Max-Age=0`; `options` must carry the `Path` and
     /// `Domain` it was set with, since those are part of a cookie's identity.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieError, CookieJar, CookieOptions, MemoryJar, Page};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set_page(Page::new("localhost", "/app/", true));
+    /// jar.set_with("a", "1", &CookieOptions::new().path("/app")).unwrap();
+    /// // Path is part of the cookie's identity: without it, the removal misses.
+    /// let missed = jar.remove("a");
+    /// assert_eq!(missed, Err(CookieError::StillPresent { name: "a".into() }));
+    /// jar.remove_with("a", &CookieOptions::new().path("/app")).unwrap();
+    /// assert_eq!(jar.get("a").unwrap(), None);
+    /// ```
     fn remove_with(&self, name: &str, options: &CookieOptions) -> Result<()> {
         self.set_with(name, "", &options.removal())
     }
@@ -102,59 +188,83 @@ pub trait CookieJar {
     /// Removes every cookie named `name` that this page can see, whatever path and
     /// domain it was set on (each one the page can see is tried): what a "Delete" button
     /// next to a cookie means.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar, Page, Source};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set_page(Page::new("localhost", "/app/x", true));
+    /// jar.apply("t=1; Path=/app", Source::Script);
+    /// jar.apply("t=2; Path=/", Source::Script);
+    /// jar.remove_everywhere("t").unwrap();
+    /// assert_eq!(jar.raw().unwrap(), "");
+    /// ```
     fn remove_everywhere(&self, name: &str) -> Result<()> {
-        self.remove_matching(&|candidate| candidate == name)
+        remove_matching(self, &|candidate| candidate == name)
     }
 
     /// Removes every cookie this page can see, and reports one that survived.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("a", "1").unwrap();
+    /// jar.set("b", "2").unwrap();
+    /// jar.remove_all().unwrap();
+    /// assert_eq!(jar.raw().unwrap(), "");
+    /// ```
     fn remove_all(&self) -> Result<()> {
-        self.remove_matching(&|_| true)
+        remove_matching(self, &|_| true)
     }
+}
 
-    #[doc(hidden)]
-    fn remove_matching(&self, wanted: &dyn Fn(&str) -> bool) -> Result<()> {
-        let page = self.page()?;
-        let raw = self.raw()?;
-        for (name, value) in parse_raw(&raw) {
-            if !wanted(&decode(name)) {
-                continue;
-            }
-            for line in removal_lines(&page, name, value) {
-                self.write_raw(&line)?;
-            }
+/// Removes every cookie the page can see whose decoded name is `wanted`, on every path
+/// and domain it may have been set on, then checks that none is left. A free function
+/// rather than a trait method: a jar cannot override the rules, nor a user call it.
+fn remove_matching<J: CookieJar + ?Sized>(jar: &J, wanted: &dyn Fn(&str) -> bool) -> Result<()> {
+    let page = jar.page()?;
+    let raw = jar.raw()?;
+    for (name, value) in parse_raw(&raw) {
+        if !wanted(&decode(name)) {
+            continue;
         }
-        match parse(&self.raw()?).into_iter().find(|c| wanted(&c.name)) {
-            Some(left) => Err(CookieError::NotRemoved {
-                reason: survival_reason(&page, &left.name),
-                name: left.name,
-            }),
-            None => Ok(()),
+        for line in removal_lines(&page, name, value) {
+            jar.write_raw(&line)?;
         }
     }
+    match parse(&jar.raw()?).into_iter().find(|c| wanted(&c.name)) {
+        Some(left) => Err(CookieError::NotRemoved {
+            reason: survival_reason(&page, &left.name),
+            name: left.name,
+        }),
+        None => Ok(()),
+    }
+}
 
-    /// After a removal, the cookie must be gone from where the page can see it.
-    #[doc(hidden)]
-    fn confirm_removed(&self, name: &str, options: &CookieOptions) -> Result<()> {
-        if !self.page()?.path_matches(options.get_path()) {
-            return Ok(());
-        }
-        let encoded_name = encode_name(name);
-        if parse_raw(&self.raw()?)
-            .into_iter()
-            .any(|(n, _)| n == encoded_name)
-        {
-            Err(CookieError::StillPresent {
-                name: name.to_owned(),
-            })
-        } else {
-            Ok(())
-        }
+/// After a removal, the cookie must be gone from where the page can see it.
+fn confirm_removed<J: CookieJar + ?Sized>(
+    jar: &J,
+    name: &str,
+    options: &CookieOptions,
+) -> Result<()> {
+    if !jar.page()?.path_matches(options.get_path()) {
+        return Ok(());
+    }
+    let encoded_name = encode_name(name);
+    if parse_raw(&jar.raw()?)
+        .into_iter()
+        .any(|(n, _)| n == encoded_name)
+    {
+        Err(CookieError::StillPresent {
+            name: name.to_owned(),
+        })
+    } else {
+        Ok(())
     }
 }
 
 /// Why a browser would have dropped this cookie: the rules of RFC 6265bis §5.7 that a
 /// page can break, checked in the order browsers apply them.
-pub fn refusal_reason(
+fn refusal_reason(
     page: &Page,
     name: &str,
     encoded_name: &str,
@@ -271,11 +381,6 @@ pub(crate) fn survival_reason(page: &Page, name: &str) -> String {
              browser's settings"
             .to_owned(),
     }
-}
-
-pub(crate) fn to_datetime(millis: Millis) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 #[cfg(test)]

@@ -19,14 +19,37 @@ use crate::{CookieError, CookieJar, CookieOptions, Result};
 pub trait CookieJarJson {
     /// Reads cookie `name` as JSON. A value that is not JSON of type `T` is an error
     /// naming the cookie, never a panic.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieError, CookieJar, CookieJarJson, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set("n", "not json").unwrap();
+    /// assert!(matches!(jar.get_json::<u32>("n"), Err(CookieError::Json { .. })));
+    /// assert_eq!(jar.get_json::<u32>("missing").unwrap(), None);
+    /// ```
     fn get_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>>;
 
     /// Writes `value` as JSON in a session cookie on `Path=/`.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, CookieJarJson, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set_json("prefs", &("dark", 14)).unwrap();
+    /// assert_eq!(jar.get("prefs").unwrap().as_deref(), Some("[\"dark\",14]"));
+    /// ```
     fn set_json<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> Result<()> {
         self.set_json_with(name, value, &CookieOptions::new())
     }
 
     /// Writes `value` as JSON with the given options.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJarJson, CookieOptions, MemoryJar};
+    /// let jar = MemoryJar::localhost();
+    /// let a_day = 24 * 3600 * 1000;
+    /// jar.set_json_with("cart", &[1, 2], &CookieOptions::new().max_age(a_day)).unwrap();
+    /// assert_eq!(jar.get_json::<Vec<u8>>("cart").unwrap(), Some(vec![1, 2]));
+    /// ```
     fn set_json_with<T: Serialize + ?Sized>(
         &self,
         name: &str,

@@ -8,29 +8,41 @@ use super::set_cookie::parse_set_cookie;
 use super::{CookieJar, Page, Result, SameSite, MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES};
 use crate::clock::{Clock, Millis, SystemClock};
 
-/// A stored cookie with everything a browser remembers about it.
+/// A stored cookie with everything a browser remembers about it (the cookie record of
+/// RFC 6265bis §5.7), as [`MemoryJar::stored`] lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCookie {
-    /// Name and value as written (still percent-encoded, if they were).
+    /// The name as written (still percent-encoded, if it was).
     pub name: String,
+    /// The value as written (still percent-encoded, if it was).
     pub value: String,
+    /// The host it was set from, or its `Domain` attribute, lower case.
     pub domain: String,
     /// Without a `Domain` attribute, sent to the exact host only.
     pub host_only: bool,
+    /// Its `Path`, or the default path of the page that set it.
     pub path: String,
+    /// Sent only to secure pages.
     pub secure: bool,
+    /// Hidden from scripts: only a [`Source::Server`] line sets or sees it.
     pub http_only: bool,
+    /// Its `SameSite`, if it had a valid one.
     pub same_site: Option<SameSite>,
+    /// Set with `Partitioned` (CHIPS).
     pub partitioned: bool,
-    /// `None` for a session cookie.
+    /// When it expires, in milliseconds since the Unix epoch; `None` for a session
+    /// cookie.
     pub expires_at: Option<Millis>,
     created: u64,
 }
 
-/// Where a cookie came from: a script may not set or see `HttpOnly` cookies.
+/// Where a cookie line came from: a script may not set or see `HttpOnly` cookies
+/// (RFC 6265bis §5.7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// `document.cookie = …` in the page.
     Script,
+    /// A `Set-Cookie` header on a response.
     Server,
 }
 
@@ -47,6 +59,16 @@ pub enum Source {
 /// Wasm, where that list would cost ~255 KB gzipped (more than the whole lab), only
 /// single-label domains (`Domain=com`, `Domain=localhost` from another host) are refused:
 /// there `Domain=co.uk` is accepted, as it would not be in a browser.
+///
+/// ```
+/// use crumbs_cookies::{CookieJar, MemoryJar, Source};
+/// let jar = MemoryJar::localhost();
+/// assert!(jar.apply("sid=abc; Path=/; HttpOnly", Source::Server));
+/// jar.set("theme", "dark").unwrap();
+/// // A script sees what `document.cookie` would show; a request carries the rest too.
+/// assert_eq!(jar.raw().unwrap(), "theme=dark");
+/// assert_eq!(jar.cookie_header(), "sid=abc; theme=dark");
+/// ```
 pub struct MemoryJar {
     page: RefCell<Page>,
     clock: Rc<dyn Clock>,
@@ -54,7 +76,28 @@ pub struct MemoryJar {
     counter: Cell<u64>,
 }
 
+impl std::fmt::Debug for MemoryJar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The clock is a trait object with no `Debug`: its time is what matters.
+        f.debug_struct("MemoryJar")
+            .field("page", &self.page.borrow())
+            .field("now", &self.clock.now())
+            .field("cookies", &self.cookies.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
 impl MemoryJar {
+    /// An empty jar for `page`, reading the time from `clock` (a
+    /// [`ManualClock`](crate::clock::ManualClock) lets a test move it).
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use crumbs_cookies::clock::ManualClock;
+    /// use crumbs_cookies::{CookieJar, MemoryJar, Page};
+    /// let jar = MemoryJar::new(Page::new("app.example.com", "/", true), Rc::new(ManualClock::at(0)));
+    /// assert_eq!(jar.raw().unwrap(), "");
+    /// ```
     pub fn new(page: Page, clock: Rc<dyn Clock>) -> Self {
         Self {
             page: RefCell::new(page),
@@ -64,17 +107,40 @@ impl MemoryJar {
         }
     }
 
-    /// A jar for a page at `http://localhost/`, on the system clock.
+    /// A jar for a page at `http://localhost/` (a secure context, as browsers count it),
+    /// on the system clock.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, MemoryJar};
+    /// assert_eq!(MemoryJar::localhost().page().unwrap().host, "localhost");
+    /// ```
     pub fn localhost() -> Self {
         Self::new(Page::new("localhost", "/", true), Rc::new(SystemClock))
     }
 
-    /// Moves the jar's page, as navigating would.
+    /// Moves the jar's page, as navigating would: what it sees and may set changes, what
+    /// it holds does not.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieJar, CookieOptions, MemoryJar, Page};
+    /// let jar = MemoryJar::localhost();
+    /// jar.set_with("a", "1", &CookieOptions::new().path("/app")).unwrap();
+    /// assert_eq!(jar.raw().unwrap(), "");
+    /// jar.set_page(Page::new("localhost", "/app/x", true));
+    /// assert_eq!(jar.raw().unwrap(), "a=1");
+    /// ```
     pub fn set_page(&self, page: Page) {
         *self.page.borrow_mut() = page;
     }
 
     /// Every unexpired cookie, whatever the page can see, in storage order.
+    ///
+    /// ```
+    /// use crumbs_cookies::{MemoryJar, Source};
+    /// let jar = MemoryJar::localhost();
+    /// jar.apply("sid=abc; HttpOnly", Source::Server);
+    /// assert!(jar.stored()[0].http_only);
+    /// ```
     pub fn stored(&self) -> Vec<StoredCookie> {
         self.purge_expired();
         self.cookies.borrow().clone()
@@ -82,6 +148,14 @@ impl MemoryJar {
 
     /// Applies one `Set-Cookie` line. Returns whether the cookie was stored (or, for a
     /// deletion, whether the line was accepted); like a browser, a refusal is silent.
+    ///
+    /// ```
+    /// use crumbs_cookies::{MemoryJar, Source};
+    /// let jar = MemoryJar::localhost();
+    /// assert!(jar.apply("sid=abc; Path=/; HttpOnly", Source::Server));
+    /// // A script may not overwrite an HttpOnly cookie.
+    /// assert!(!jar.apply("sid=forged; Path=/", Source::Script));
+    /// ```
     pub fn apply(&self, set_cookie: &str, source: Source) -> bool {
         let Some(cookie) = parse_set_cookie(set_cookie) else {
             return false;
@@ -194,6 +268,13 @@ impl MemoryJar {
 
     /// The `Cookie` string a request from this page carries: what `raw()` shows plus any
     /// `HttpOnly` cookies.
+    ///
+    /// ```
+    /// use crumbs_cookies::{MemoryJar, Source};
+    /// let jar = MemoryJar::localhost();
+    /// jar.apply("sid=abc; HttpOnly", Source::Server);
+    /// assert_eq!(jar.cookie_header(), "sid=abc");
+    /// ```
     pub fn cookie_header(&self) -> String {
         self.visible(Source::Server)
     }

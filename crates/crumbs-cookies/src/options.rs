@@ -1,16 +1,18 @@
 //! The attributes a cookie is written with, and the checks made before any write.
 
-use time::OffsetDateTime;
-
 use super::date::format_http_date;
 use super::encoding::{encode_name, encode_value};
 use super::{CookieError, Result, SameSite};
+use crate::clock::{seconds_rounded_up, Millis};
 
 /// Browsers keep a cookie only while its name and value together fit in this many bytes
-/// (RFC 6265 §6.1 asks for at least 4096; Chromium and Firefox stop there).
+/// (RFC 6265bis §5.6 ignores a longer line whole; RFC 6265 §6.1 asked for at least
+/// 4096, and Chromium and Firefox stop there). [`CookieOptions::render`] refuses a larger cookie up front.
 pub const MAX_NAME_VALUE_BYTES: usize = 4096;
 
-/// Browsers ignore an attribute whose value is longer than this (RFC 6265bis §5.6).
+/// Browsers ignore an attribute whose value is longer than this (RFC 6265bis §5.6):
+/// the cookie would be stored with the default instead, so [`CookieOptions::render`]
+/// refuses it.
 pub const MAX_ATTRIBUTE_BYTES: usize = 1024;
 
 /// How a cookie is written: a builder whose unset fields take the browser's defaults,
@@ -19,7 +21,8 @@ pub const MAX_ATTRIBUTE_BYTES: usize = 1024;
 ///
 /// ```
 /// use crumbs_cookies::{CookieOptions, SameSite};
-/// let options = CookieOptions::new().max_age(3600).same_site(SameSite::Strict);
+/// // An hour, in milliseconds like every time in this crate; written in seconds.
+/// let options = CookieOptions::new().max_age(3_600_000).same_site(SameSite::Strict);
 /// assert_eq!(options.render("theme", "dark").unwrap(),
 ///            "theme=dark; SameSite=Strict; Path=/; Max-Age=3600");
 /// ```
@@ -27,111 +30,240 @@ pub const MAX_ATTRIBUTE_BYTES: usize = 1024;
 pub struct CookieOptions {
     path: Option<String>,
     domain: Option<String>,
-    max_age: Option<i64>,
-    expires: Option<OffsetDateTime>,
+    max_age: Option<Millis>,
+    expires: Option<Millis>,
     same_site: Option<SameSite>,
     secure: Option<bool>,
     partitioned: bool,
 }
 
 impl CookieOptions {
+    /// A session cookie on `Path=/`, host-only, with the browser's defaults for the rest.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().render("a", "1").unwrap(), "a=1; Path=/");
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// `Path` (RFC 6265 §4.1.2.4, §5.2.4): the cookie is sent to this path and the paths
-    /// below it. Must start with `/`. Default `/`.
+    /// `Path` (RFC 6265bis §4.1.2.4, §5.6.4): the cookie is sent to this path and the
+    /// paths below it. Must start with `/` (a relative one would be ignored by the
+    /// browser, and the cookie land on the page's directory). Default `/`.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let options = CookieOptions::new().path("/app");
+    /// assert_eq!(options.render("a", "1").unwrap(), "a=1; Path=/app");
+    /// assert!(CookieOptions::new().path("app").render("a", "1").is_err());
+    /// ```
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
-    /// `Domain` (RFC 6265 §4.1.2.3, §5.2.3): also send the cookie to subdomains of this
-    /// domain. Without it the cookie is host-only: sent to exactly this host. The browser
-    /// refuses a domain that does not contain the page's host.
+    /// `Domain` (RFC 6265bis §4.1.2.3, §5.6.3): also send the cookie to subdomains of
+    /// this domain. Without it the cookie is host-only: sent to exactly this host. The
+    /// browser refuses a domain that does not contain the page's host (§5.7), which
+    /// [`CookieJar::set_with`](crate::CookieJar::set_with) reports.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let options = CookieOptions::new().domain("example.com");
+    /// assert_eq!(options.render("a", "1").unwrap(), "a=1; Path=/; Domain=example.com");
+    /// ```
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.domain = Some(domain.into());
         self
     }
 
-    /// `Max-Age` in seconds (RFC 6265 §4.1.2.2, §5.2.2): the cookie persists, across
-    /// browser restarts, for this long. Zero or less deletes it. Wins over `Expires`.
+    /// `Max-Age` (RFC 6265bis §4.1.2.2, §5.6.2): the cookie persists, across browser
+    /// restarts, for `ms` milliseconds. Zero or less deletes it. Wins over `Expires`.
     /// Without either the cookie is a session cookie, gone when the browser closes.
-    pub fn max_age(mut self, seconds: i64) -> Self {
-        self.max_age = Some(seconds);
+    ///
+    /// The attribute counts whole seconds, so a partial second is rounded up: a short
+    /// positive lifetime stays a lifetime rather than becoming a deletion. Browsers keep
+    /// a cookie at most 400 days (§5.5) whatever it asks for.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let week = CookieOptions::new().max_age(7 * 24 * 3600 * 1000);
+    /// assert_eq!(week.render("a", "1").unwrap(), "a=1; Path=/; Max-Age=604800");
+    /// let blink = CookieOptions::new().max_age(1);
+    /// assert_eq!(blink.render("a", "1").unwrap(), "a=1; Path=/; Max-Age=1");
+    /// ```
+    pub fn max_age(mut self, ms: Millis) -> Self {
+        self.max_age = Some(ms);
         self
     }
 
-    /// `Expires` (RFC 6265 §4.1.2.1, §5.2.1): the cookie persists until this moment.
-    pub fn expires(mut self, at: OffsetDateTime) -> Self {
+    /// `Expires` (RFC 6265bis §4.1.2.1, §5.6.1): the cookie persists until this moment,
+    /// in milliseconds since the Unix epoch. Written as an HTTP date, whole seconds
+    /// rounded up, and clamped to the years browsers read (see
+    /// [`format_http_date`](crate::format_http_date)).
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let options = CookieOptions::new().expires(784_111_777_000);
+    /// assert_eq!(options.render("a", "1").unwrap(),
+    ///            "a=1; Path=/; Expires=Sun, 06 Nov 1994 08:49:37 GMT");
+    /// ```
+    pub fn expires(mut self, at: Millis) -> Self {
         self.expires = Some(at);
         self
     }
 
-    /// `SameSite` (RFC 6265bis §4.1.2.7). [`SameSite::None`] implies `Secure` unless
-    /// [`secure(false)`](Self::secure) says otherwise, which browsers then refuse.
+    /// `SameSite` (RFC 6265bis §4.1.2.7, §5.6.7). [`SameSite::None`] implies `Secure`
+    /// unless [`secure(false)`](Self::secure) says otherwise, which browsers then refuse
+    /// (§5.7).
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieOptions, SameSite};
+    /// let options = CookieOptions::new().same_site(SameSite::None);
+    /// assert_eq!(options.render("a", "1").unwrap(), "a=1; SameSite=None; Secure; Path=/");
+    /// ```
     pub fn same_site(mut self, same_site: SameSite) -> Self {
         self.same_site = Some(same_site);
         self
     }
 
-    /// `Secure` (RFC 6265 §4.1.2.5, §5.2.5): sent only over https, and (RFC 6265bis
-    /// §5.7 step 8) only settable from a secure page; browsers count `localhost` as one.
+    /// `Secure` (RFC 6265bis §4.1.2.5, §5.6.5): sent only over https, and (§5.7) only
+    /// settable from a secure page; browsers count `localhost` as one.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().secure(true).render("a", "1").unwrap(),
+    ///            "a=1; Secure; Path=/");
+    /// ```
     pub fn secure(mut self, secure: bool) -> Self {
         self.secure = Some(secure);
         self
     }
 
-    /// `Partitioned` (CHIPS, draft-cutler-httpbis-partitioned-cookies §2.1): when embedded
-    /// in another site, keep a separate cookie per top-level site. Implies `Secure`.
+    /// `Partitioned` (CHIPS, draft-cutler-httpbis-partitioned-cookies §2.1; not part of
+    /// RFC 6265bis): when embedded in another site, keep a separate cookie per top-level
+    /// site. Implies `Secure`, without which browsers refuse it.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().partitioned(true).render("a", "1").unwrap(),
+    ///            "a=1; Partitioned; Secure; Path=/");
+    /// ```
     pub fn partitioned(mut self, partitioned: bool) -> Self {
         self.partitioned = partitioned;
         self
     }
 
+    /// The `Path` written: the one given, or `/`.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().get_path(), "/");
+    /// assert_eq!(CookieOptions::new().path("/app").get_path(), "/app");
+    /// ```
     pub fn get_path(&self) -> &str {
         self.path.as_deref().unwrap_or("/")
     }
 
+    /// The `Domain` given, if any (`None`: a host-only cookie).
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().get_domain(), None);
+    /// assert_eq!(CookieOptions::new().domain("example.com").get_domain(), Some("example.com"));
+    /// ```
     pub fn get_domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
 
-    pub fn get_max_age(&self) -> Option<i64> {
+    /// The `Max-Age` given, in milliseconds, as given (before rounding to seconds).
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().max_age(1_500).get_max_age(), Some(1_500));
+    /// assert_eq!(CookieOptions::new().get_max_age(), None);
+    /// ```
+    pub fn get_max_age(&self) -> Option<Millis> {
         self.max_age
     }
 
-    pub fn get_expires(&self) -> Option<OffsetDateTime> {
+    /// The `Expires` given, in milliseconds since the Unix epoch.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert_eq!(CookieOptions::new().expires(1_000).get_expires(), Some(1_000));
+    /// ```
+    pub fn get_expires(&self) -> Option<Millis> {
         self.expires
     }
 
+    /// The `SameSite` given, if any (`None`: the browser's default, `Lax` today).
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieOptions, SameSite};
+    /// let options = CookieOptions::new().same_site(SameSite::Strict);
+    /// assert_eq!(options.get_same_site(), Some(SameSite::Strict));
+    /// ```
     pub fn get_same_site(&self) -> Option<SameSite> {
         self.same_site
     }
 
     /// Whether `Secure` is written: asked for, or implied by `SameSite=None` or
     /// `Partitioned`.
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieOptions, SameSite};
+    /// assert!(!CookieOptions::new().is_secure());
+    /// assert!(CookieOptions::new().same_site(SameSite::None).is_secure());
+    /// assert!(!CookieOptions::new().same_site(SameSite::None).secure(false).is_secure());
+    /// ```
     pub fn is_secure(&self) -> bool {
         self.secure
             .unwrap_or(self.same_site == Some(SameSite::None))
             || self.partitioned
     }
 
+    /// Whether `Partitioned` is written.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// assert!(CookieOptions::new().partitioned(true).is_partitioned());
+    /// ```
     pub fn is_partitioned(&self) -> bool {
         self.partitioned
     }
 
-    /// Whether writing with these options deletes the cookie rather than storing it.
-    pub fn is_removal(&self, now: OffsetDateTime) -> bool {
+    /// Whether writing with these options at `now` (milliseconds since the Unix epoch)
+    /// deletes the cookie rather than storing it, judged on what is written: a `Max-Age`
+    /// of zero or less, or else an `Expires` (rounded up to its second) not after `now`
+    /// (RFC 6265bis §5.6.1–§5.6.2, §5.7).
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let now = 1_800_000_000_000;
+    /// assert!(CookieOptions::new().max_age(0).is_removal(now));
+    /// assert!(!CookieOptions::new().max_age(1).is_removal(now));
+    /// assert!(CookieOptions::new().expires(now - 1_000).is_removal(now));
+    /// assert!(!CookieOptions::new().expires(now + 1_000).is_removal(now));
+    /// assert!(!CookieOptions::new().is_removal(now));
+    /// ```
+    pub fn is_removal(&self, now: Millis) -> bool {
         match (self.max_age, self.expires) {
-            (Some(seconds), _) => seconds <= 0,
-            (None, Some(at)) => at <= now,
+            (Some(ms), _) => ms <= 0,
+            (None, Some(at)) => seconds_rounded_up(at).saturating_mul(1000) <= now,
             (None, None) => false,
         }
     }
 
     /// The same cookie's deletion: these path, domain and flags (a partitioned or
     /// `__Host-` cookie is only matched when they agree), `Max-Age=0`, no `Expires`.
+    ///
+    /// ```
+    /// use crumbs_cookies::CookieOptions;
+    /// let options = CookieOptions::new().path("/app").max_age(60_000);
+    /// assert_eq!(options.removal().render("a", "").unwrap(), "a=; Path=/app; Max-Age=0");
+    /// ```
     pub fn removal(&self) -> Self {
         Self {
             max_age: Some(0),
@@ -142,6 +274,20 @@ impl CookieOptions {
 
     /// Checks everything a browser would otherwise reject silently, then encodes the name
     /// and value as js-cookie does and renders the string to assign to `document.cookie`.
+    ///
+    /// The errors are [`CookieError`]s naming what to change: an empty name, a name and
+    /// value over [`MAX_NAME_VALUE_BYTES`], a `;` or control character in an attribute
+    /// (which would inject attributes of its own), an attribute over
+    /// [`MAX_ATTRIBUTE_BYTES`], a relative path, or a broken `__Secure-`/`__Host-` prefix
+    /// rule (RFC 6265bis §4.1.3).
+    ///
+    /// ```
+    /// use crumbs_cookies::{CookieError, CookieOptions};
+    /// let options = CookieOptions::new();
+    /// assert_eq!(options.render("a b", "c;d").unwrap(), "a%20b=c%3Bd; Path=/");
+    /// let injected = CookieOptions::new().path("/; Domain=evil.example").render("a", "1");
+    /// assert!(matches!(injected, Err(CookieError::InvalidAttribute { attribute: "Path", .. })));
+    /// ```
     pub fn render(&self, name: &str, value: &str) -> Result<String> {
         if name.is_empty() {
             return Err(CookieError::EmptyName);
@@ -186,12 +332,14 @@ impl CookieOptions {
             // (and reported) rather than silently becoming `example.com`.
             cookie.push_str(domain.strip_prefix('.').unwrap_or(domain));
         }
-        if let Some(seconds) = self.max_age {
-            cookie.push_str(&format!("; Max-Age={seconds}"));
+        if let Some(ms) = self.max_age {
+            cookie.push_str(&format!("; Max-Age={}", seconds_rounded_up(ms)));
         }
         if let Some(at) = self.expires {
             cookie.push_str("; Expires=");
-            cookie.push_str(&format_http_date(at.unix_timestamp()));
+            cookie.push_str(&format_http_date(
+                seconds_rounded_up(at).saturating_mul(1000),
+            ));
         }
         Ok(cookie)
     }
@@ -247,8 +395,9 @@ fn check_attribute(attribute: &'static str, value: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn at(unix: i64) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(unix).unwrap()
+    /// A moment given in whole seconds since the Unix epoch, as the tables read best.
+    fn at(unix_seconds: i64) -> Millis {
+        unix_seconds * 1000
     }
 
     #[test]
@@ -269,7 +418,7 @@ mod tests {
                 "a=1; Path=/; Domain=example.com",
             ),
             (
-                CookieOptions::new().max_age(60),
+                CookieOptions::new().max_age(60_000),
                 "a",
                 "1",
                 "a=1; Path=/; Max-Age=60",
@@ -420,15 +569,8 @@ mod tests {
     #[test]
     fn a_date_that_removes_is_written_as_one_that_browsers_read_as_removing() {
         use crate::parse_set_cookie;
-        use time::{Date, Month, PrimitiveDateTime, Time};
         let now = at(1_800_000_000);
-        let year = |year: i32| {
-            PrimitiveDateTime::new(
-                Date::from_calendar_date(year, Month::March, 1).unwrap(),
-                Time::MIDNIGHT,
-            )
-            .assume_utc()
-        };
+        let year = |year: i64| at(crate::date::days_from_civil(year, 3, 1) * 86_400);
         for (expires, written) in [
             (at(0), "Thu, 01 Jan 1970 00:00:00 GMT"),
             (year(1601), "Thu, 01 Mar 1601 00:00:00 GMT"),
@@ -443,7 +585,59 @@ mod tests {
             let line = options.render("n", "").unwrap();
             assert!(line.ends_with(&format!("; Expires={written}")), "{line}");
             let parsed = parse_set_cookie(&line).unwrap();
-            assert!(parsed.is_removal(now.unix_timestamp() * 1000), "{line}");
+            assert!(parsed.is_removal(now), "{line}");
+        }
+    }
+
+    #[test]
+    fn max_age_in_milliseconds_is_written_in_whole_seconds_rounded_up() {
+        let now = at(1_800_000_000);
+        // (lifetime, attribute written, whether it deletes): a positive lifetime, however
+        // short, never becomes a deletion; zero or less always is; extremes saturate.
+        for (ms, written, removal) in [
+            (1_500, "Max-Age=2", false),
+            (1, "Max-Age=1", false),
+            (999, "Max-Age=1", false),
+            (1_000, "Max-Age=1", false),
+            (1_001, "Max-Age=2", false),
+            (60_000, "Max-Age=60", false),
+            (0, "Max-Age=0", true),
+            (-1, "Max-Age=0", true),
+            (-1_000, "Max-Age=-1", true),
+            (-1_500, "Max-Age=-1", true),
+            (Millis::MAX, "Max-Age=9223372036854776", false),
+            (Millis::MIN, "Max-Age=-9223372036854775", true),
+        ] {
+            let options = CookieOptions::new().max_age(ms);
+            let line = options.render("n", "v").unwrap();
+            assert!(line.ends_with(&format!("; {written}")), "{ms} ms: {line}");
+            assert_eq!(options.is_removal(now), removal, "{ms} ms");
+            let parsed = crate::parse_set_cookie(&line).unwrap();
+            assert_eq!(parsed.is_removal(now), removal, "{line}");
+        }
+    }
+
+    #[test]
+    fn expires_is_written_in_whole_seconds_rounded_up_and_judged_as_written() {
+        let now = at(1_800_000_000);
+        for (expires, written, removal) in [
+            (now + 1, "Fri, 15 Jan 2027 08:00:01 GMT", false),
+            (now + 999, "Fri, 15 Jan 2027 08:00:01 GMT", false),
+            (now, "Fri, 15 Jan 2027 08:00:00 GMT", true),
+            (now - 1, "Fri, 15 Jan 2027 08:00:00 GMT", true),
+            (now - 1_000, "Fri, 15 Jan 2027 07:59:59 GMT", true),
+            (Millis::MAX, "Fri, 31 Dec 9999 23:59:59 GMT", false),
+            (Millis::MIN, "Mon, 01 Jan 1601 00:00:00 GMT", true),
+        ] {
+            let options = CookieOptions::new().expires(expires);
+            let line = options.render("n", "v").unwrap();
+            assert!(
+                line.ends_with(&format!("; Expires={written}")),
+                "{expires}: {line}"
+            );
+            assert_eq!(options.is_removal(now), removal, "{expires}");
+            let parsed = crate::parse_set_cookie(&line).unwrap();
+            assert_eq!(parsed.is_removal(now), removal, "{line}");
         }
     }
 

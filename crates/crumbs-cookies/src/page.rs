@@ -1,6 +1,7 @@
 //! Where a page is, which decides what cookies it may set and see (RFC 6265 §5.1.3–§5.1.4).
 
-/// The page a jar belongs to.
+/// The page a jar belongs to: its host, path and whether it is secure decide which
+/// cookies it may set and see.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
     /// Host name, lower case, without port.
@@ -12,6 +13,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page at `host` (lower-cased here, as browsers compare hosts) and `path`;
+    /// `secure` for https, or localhost.
+    ///
+    /// ```
+    /// use crumbs_cookies::Page;
+    /// let page = Page::new("WWW.Example.com", "/app/x", true);
+    /// assert_eq!(page.host, "www.example.com");
+    /// ```
     pub fn new(host: impl Into<String>, path: impl Into<String>, secure: bool) -> Self {
         Self {
             host: host.into().to_ascii_lowercase(),
@@ -21,6 +30,13 @@ impl Page {
     }
 
     /// Whether a cookie scoped to `cookie_path` is sent to this page (§5.1.4 path-match).
+    ///
+    /// ```
+    /// use crumbs_cookies::Page;
+    /// let page = Page::new("localhost", "/app/x", true);
+    /// assert!(page.path_matches("/app"));
+    /// assert!(!page.path_matches("/application"));
+    /// ```
     pub fn path_matches(&self, cookie_path: &str) -> bool {
         path_matches(&self.path, cookie_path)
     }
@@ -29,6 +45,13 @@ impl Page {
     /// host itself or a parent domain of it, never a parent of an IP address. One leading
     /// `.` is ignored, as browsers read `Domain` (RFC 6265bis §5.6.3); a second one is not.
     /// Public suffixes are the jar's concern (see [`MemoryJar`](super::MemoryJar)).
+    ///
+    /// ```
+    /// use crumbs_cookies::Page;
+    /// let page = Page::new("www.example.com", "/", true);
+    /// assert!(page.domain_matches(".example.com"));
+    /// assert!(!page.domain_matches("other.com"));
+    /// ```
     pub fn domain_matches(&self, domain: &str) -> bool {
         let domain = domain
             .strip_prefix('.')
@@ -39,6 +62,12 @@ impl Page {
 
     /// The cookie paths this page can see: `/` and each directory on the way to its own
     /// path, shortest first.
+    ///
+    /// ```
+    /// use crumbs_cookies::Page;
+    /// let page = Page::new("localhost", "/a/b", true);
+    /// assert_eq!(page.visible_paths(), ["/", "/a", "/a/b"]);
+    /// ```
     pub fn visible_paths(&self) -> Vec<String> {
         let mut paths = vec!["/".to_owned()];
         for (at, _) in self.path.match_indices('/').skip(1) {
@@ -52,6 +81,12 @@ impl Page {
 
     /// The `Domain` values a cookie visible here may have been set with: the host and
     /// each parent domain with at least two labels.
+    ///
+    /// ```
+    /// use crumbs_cookies::Page;
+    /// let page = Page::new("a.example.com", "/", true);
+    /// assert_eq!(page.visible_domains(), ["a.example.com", "example.com"]);
+    /// ```
     pub fn visible_domains(&self) -> Vec<String> {
         let mut domains = vec![self.host.clone()];
         if !is_ip(&self.host) {
@@ -90,6 +125,12 @@ pub(crate) fn domain_matches(host: &str, domain: &str) -> bool {
 
 /// RFC 6265 §5.1.4: the paths are equal, or the cookie's path is a prefix of the
 /// request's that ends at a `/`.
+///
+/// ```
+/// use crumbs_cookies::path_matches;
+/// assert!(path_matches("/app/x", "/app"));
+/// assert!(!path_matches("/application", "/app"));
+/// ```
 pub fn path_matches(request_path: &str, cookie_path: &str) -> bool {
     request_path == cookie_path
         || request_path
@@ -97,7 +138,14 @@ pub fn path_matches(request_path: &str, cookie_path: &str) -> bool {
             .is_some_and(|rest| cookie_path.ends_with('/') || rest.starts_with('/'))
 }
 
-/// RFC 6265 §5.1.4 default-path: the directory of the request path.
+/// RFC 6265 §5.1.4 default-path: the directory of the request path, where a cookie set
+/// without `Path` lands.
+///
+/// ```
+/// use crumbs_cookies::default_path;
+/// assert_eq!(default_path("/app/login"), "/app");
+/// assert_eq!(default_path("/login"), "/");
+/// ```
 pub fn default_path(request_path: &str) -> String {
     match request_path.rfind('/') {
         Some(0) | None => "/".to_owned(),

@@ -8,7 +8,9 @@ use super::encoding::decode;
 /// One cookie as the page sees it: the decoded name and value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookiePair {
+    /// The name, percent-decoded (empty for a cookie written without `=`).
     pub name: String,
+    /// The value, percent-decoded, surrounding quotes removed.
     pub value: String,
 }
 

@@ -16,6 +16,12 @@ pub enum SameSite {
 }
 
 impl SameSite {
+    /// The attribute's value as written in a cookie.
+    ///
+    /// ```
+    /// use crumbs_cookies::SameSite;
+    /// assert_eq!(SameSite::Lax.as_str(), "Lax");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             SameSite::Strict => "Strict",

@@ -8,23 +8,32 @@ use crate::clock::Millis;
 /// The longest a cookie may live: 400 days (RFC 6265bis §5.5, the cookie-age-limit).
 const MAX_LIFETIME_MS: Millis = 400 * 24 * 3600 * 1000;
 
-/// One `Set-Cookie` line, its attributes read as a browser reads them. A later attribute
-/// of the same name wins; an attribute a browser would ignore is `None`.
+/// One `Set-Cookie` line, its attributes read as a browser reads them (RFC 6265bis §5.6).
+/// A later attribute of the same name wins; an attribute a browser would ignore is
+/// `None`. Name and value are as written, still percent-encoded if they were.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetCookie<'a> {
     /// Empty for a pair without `=` (RFC 6265bis §5.6 step 5).
     pub name: &'a str,
+    /// The value, whitespace around it removed, quotes kept.
     pub value: &'a str,
+    /// `Expires` (§5.6.1), in milliseconds since the Unix epoch.
     pub expires: Option<Millis>,
-    /// Seconds; zero or less means "delete now".
-    pub max_age: Option<i64>,
-    /// Lower case, one leading `.` removed (a second one stays, and no host matches it).
+    /// `Max-Age` (§5.6.2) in milliseconds, the attribute's seconds × 1000 (saturating,
+    /// as an overlong number does); zero or less means "delete now".
+    pub max_age: Option<Millis>,
+    /// `Domain` (§5.6.3): lower case, one leading `.` removed (a second one stays, and no
+    /// host matches it).
     pub domain: Option<String>,
-    /// Only a value starting with `/`; otherwise the default path applies.
+    /// `Path` (§5.6.4): only a value starting with `/`; otherwise the default path applies.
     pub path: Option<&'a str>,
+    /// `Secure` (§5.6.5): sent over https only, and set only from a secure page.
     pub secure: bool,
+    /// `HttpOnly` (§5.6.6): hidden from `document.cookie`, and not settable through it.
     pub http_only: bool,
+    /// `SameSite` (§5.6.7); `None` when missing or not one of the three values.
     pub same_site: Option<SameSite>,
+    /// `Partitioned` (CHIPS): kept per top-level site when embedded.
     pub partitioned: bool,
 }
 
@@ -32,18 +41,29 @@ impl SetCookie<'_> {
     /// When the cookie expires, in milliseconds since the epoch: `Max-Age` wins over
     /// `Expires`, and neither reaches more than 400 days past `now`
     /// (RFC 6265bis §5.6.1–§5.6.2, as browsers do); `None` for a session cookie.
+    ///
+    /// ```
+    /// use crumbs_cookies::parse_set_cookie;
+    /// let now = 1_800_000_000_000;
+    /// let cookie = parse_set_cookie("a=1; Max-Age=60").unwrap();
+    /// assert_eq!(cookie.expires_at(now), Some(now + 60_000));
+    /// assert_eq!(parse_set_cookie("a=1").unwrap().expires_at(now), None);
+    /// ```
     pub fn expires_at(&self, now: Millis) -> Option<Millis> {
         let latest = now.saturating_add(MAX_LIFETIME_MS);
         match (self.max_age, self.expires) {
-            (Some(seconds), _) if seconds <= 0 => Some(Millis::MIN),
-            (Some(seconds), _) => {
-                Some(now.saturating_add(seconds.saturating_mul(1000)).min(latest))
-            }
+            (Some(ms), _) if ms <= 0 => Some(Millis::MIN),
+            (Some(ms), _) => Some(now.saturating_add(ms).min(latest)),
             (None, at) => at.map(|at| at.min(latest)),
         }
     }
 
-    /// Whether storing this line deletes the cookie instead.
+    /// Whether storing this line at `now` deletes the cookie instead.
+    ///
+    /// ```
+    /// use crumbs_cookies::parse_set_cookie;
+    /// assert!(parse_set_cookie("a=; Max-Age=0").unwrap().is_removal(1_800_000_000_000));
+    /// ```
     pub fn is_removal(&self, now: Millis) -> bool {
         self.expires_at(now).is_some_and(|at| at <= now)
     }
@@ -54,7 +74,7 @@ impl SetCookie<'_> {
 /// ```
 /// use crumbs_cookies::parse_set_cookie;
 /// let cookie = parse_set_cookie("sid=abc; Path=/; HttpOnly; Max-Age=60").unwrap();
-/// assert_eq!((cookie.name, cookie.value, cookie.max_age), ("sid", "abc", Some(60)));
+/// assert_eq!((cookie.name, cookie.value, cookie.max_age), ("sid", "abc", Some(60_000)));
 /// assert!(cookie.http_only);
 /// ```
 pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
@@ -91,8 +111,8 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
         };
         match key.to_ascii_lowercase().as_str() {
             "expires" => {
-                if let Some(seconds) = parse_cookie_date(value) {
-                    cookie.expires = Some(seconds.saturating_mul(1000));
+                if let Some(at) = parse_cookie_date(value) {
+                    cookie.expires = Some(at);
                 }
             }
             "max-age" => {
@@ -103,12 +123,12 @@ pub fn parse_set_cookie(line: &str) -> Option<SetCookie<'_>> {
                     .all(|b| b.is_ascii_digit());
                 if well_formed && !value.is_empty() && value != "-" {
                     // Overlong numbers saturate rather than being ignored (RFC 6265bis §5.6.2).
-                    cookie.max_age =
-                        Some(value.parse::<i64>().unwrap_or(if value.starts_with('-') {
-                            i64::MIN
-                        } else {
-                            i64::MAX
-                        }));
+                    let seconds = value.parse::<i64>().unwrap_or(if value.starts_with('-') {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    });
+                    cookie.max_age = Some(seconds.saturating_mul(1000));
                 }
             }
             "domain" => {
@@ -158,7 +178,7 @@ mod tests {
         assert_eq!(parsed.domain.as_deref(), Some("example.com"));
         assert!(parsed.secure && parsed.http_only && parsed.partitioned);
         assert_eq!(parsed.same_site, Some(SameSite::Strict));
-        assert_eq!(parsed.max_age, Some(60));
+        assert_eq!(parsed.max_age, Some(60_000));
         assert_eq!(parsed.expires, Some(10_000));
         assert_eq!(parsed.expires_at(1_000), Some(61_000), "Max-Age wins");
     }
@@ -241,12 +261,14 @@ mod tests {
         assert_eq!((bare.name, bare.value), ("", "flag"));
         for (line, max_age) in [
             ("a=1; Max-Age=0", Some(0)),
-            ("a=1; Max-Age=-5", Some(-5)),
+            ("a=1; Max-Age=-5", Some(-5_000)),
             ("a=1; Max-Age=1x", None),
             ("a=1; Max-Age=", None),
             ("a=1; Max-Age=-", None),
-            ("a=1; Max-Age=99999999999999999999", Some(i64::MAX)),
-            ("a=1; Max-Age=5; Max-Age=7", Some(7)),
+            ("a=1; Max-Age=99999999999999999999", Some(Millis::MAX)),
+            ("a=1; Max-Age=-99999999999999999999", Some(Millis::MIN)),
+            ("a=1; Max-Age=9223372036854775807", Some(Millis::MAX)),
+            ("a=1; Max-Age=5; Max-Age=7", Some(7_000)),
         ] {
             assert_eq!(parse_set_cookie(line).unwrap().max_age, max_age, "{line}");
         }

@@ -1,7 +1,7 @@
 //! One watcher per page that tells subscribers when `document.cookie` changed, whoever
 //! changed it:
 //!
-//! - a write through any [`DocumentJar`](super::DocumentJar) in this page (it calls
+//! - a write through any [`DocumentJar`] in this page (it calls
 //!   [`changed_here`]), which is also announced to other tabs;
 //! - another tab of the same origin, through one `BroadcastChannel`;
 //! - any other script or devtools: the Cookie Store API's `change` event where the browser
@@ -21,6 +21,7 @@ use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, EventTarget, VisibilityState};
 
+use super::snapshot::{Snapshot, Version};
 use super::{CookiePair, DocumentJar};
 
 use crate::clock::{Clock, Millis, SystemClock};
@@ -61,8 +62,9 @@ type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
 struct Watcher {
     subscribers: Vec<(u64, Subscriber)>,
     next_id: u64,
-    /// The snapshot last seen: unchanged while it is the same `Rc`.
-    last: Option<Rc<Vec<CookiePair>>>,
+    /// The parse of the cookies the watcher last looked at: a check that finds another
+    /// one tells the subscribers.
+    last: Option<Version>,
     sources: Sources,
     /// (encoded name, expiry) of cookies written here that will expire.
     expiries: Vec<(String, Millis)>,
@@ -92,6 +94,7 @@ thread_local! {
 
 /// A live subscription; dropping it unsubscribes.
 #[must_use = "the subscription ends when this is dropped"]
+#[derive(Debug)]
 pub struct Subscription(u64);
 
 impl Drop for Subscription {
@@ -130,7 +133,7 @@ pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscript
         w.next_id += 1;
         w.subscribers.push((id, Rc::new(callback)));
         if w.active.is_none() {
-            w.last = read();
+            w.last = read().map(|snapshot| snapshot.version);
             w.active = Some(activate(w.sources));
         }
         id
@@ -139,7 +142,14 @@ pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscript
     Subscription(id)
 }
 
-/// Chooses the change sources; takes effect at once for current subscribers.
+/// Chooses the change sources; takes effect at once for current subscribers. Tests use
+/// it to see one source at work; an app rarely needs it.
+///
+/// ```no_run
+/// use crumbs_cookies::watch::{self, Sources};
+/// // Follow other tabs and in-page writes only: no polling, no Cookie Store events.
+/// watch::set_sources(Sources { cookie_store: false, poll: false, broadcast: true });
+/// ```
 pub fn set_sources(sources: Sources) {
     WATCHER.with(|w| {
         let mut w = w.borrow_mut();
@@ -152,30 +162,39 @@ pub fn set_sources(sources: Sources) {
 }
 
 /// The sources in use.
+///
+/// ```
+/// use crumbs_cookies::watch::{self, Sources};
+/// assert_eq!(watch::sources(), Sources::default());
+/// ```
 pub fn sources() -> Sources {
     WATCHER.with(|w| w.borrow().sources)
 }
 
-/// Re-reads `document.cookie` and tells subscribers if it changed.
+/// Re-reads `document.cookie` and tells subscribers if it changed: for code that knows
+/// the cookies may have changed (after a `fetch` whose response set one, say) and will
+/// not wait for the next poll.
+///
+/// ```no_run
+/// crumbs_cookies::watch::check();
+/// ```
 pub fn check() {
     if WATCHER.with(|w| w.borrow().subscribers.is_empty()) {
         return;
     }
     // The shared snapshot compares the cookie string without copying it into Wasm, so a
     // poll tick or a write that changed nothing costs almost nothing.
-    let Some(cookies) = read() else { return };
+    let Some(snapshot) = read() else { return };
     let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
-        let unchanged = w
-            .last
-            .as_ref()
-            .is_some_and(|last| Rc::ptr_eq(last, &cookies));
-        w.last = Some(cookies.clone());
-        if unchanged {
+        let changed = snapshot.changed_since(w.last);
+        w.last = Some(snapshot.version);
+        if !changed {
             return Vec::new();
         }
         w.subscribers.iter().map(|(_, s)| s.clone()).collect()
     });
+    let cookies = snapshot.cookies;
     // Called with no borrow held: a subscriber may render, and rendering may subscribe.
     for subscriber in subscribers {
         subscriber(&cookies);
@@ -183,7 +202,13 @@ pub fn check() {
 }
 
 /// A write was made in this page: tell this page's subscribers and the other tabs, and
-/// remember when the written cookie expires.
+/// remember when the written cookie expires. [`DocumentJar`] calls it on every write;
+/// code that assigns `document.cookie` itself can call it with the line it wrote.
+///
+/// ```no_run
+/// // After `document.cookie = "theme=dark; Path=/; Max-Age=60"` done elsewhere:
+/// crumbs_cookies::watch::changed_here("theme=dark; Path=/; Max-Age=60");
+/// ```
 pub fn changed_here(written: &str) {
     if let Some(cookie) = super::parse_set_cookie(written) {
         let now = SystemClock.now();
@@ -207,8 +232,8 @@ pub fn changed_here(written: &str) {
     schedule_expiry();
 }
 
-fn read() -> Option<Rc<Vec<CookiePair>>> {
-    DocumentJar::new().ok()?.snapshot().ok()
+fn read() -> Option<Snapshot> {
+    DocumentJar::new().ok()?.read_snapshot().ok()
 }
 
 fn activate(sources: Sources) -> Active {

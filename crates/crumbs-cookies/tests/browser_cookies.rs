@@ -140,7 +140,7 @@ fn max_age_zero_removes_and_leaves_the_others() {
     clear();
     let jar = jar();
     jar.set("keep", "1").unwrap();
-    jar.set_with("gone", "1", &CookieOptions::new().max_age(3600))
+    jar.set_with("gone", "1", &CookieOptions::new().max_age(3_600_000))
         .unwrap();
     jar.set_with("gone", "", &CookieOptions::new().max_age(0))
         .unwrap();
@@ -235,7 +235,7 @@ fn json_values_round_trip_and_garbage_is_an_error() {
         items: vec![("pain au chocolat".into(), 2), ("crème; brûlée".into(), 1)],
         note: Some("\"door\" = back".into()),
     };
-    jar.set_json_with("cart", &cart, &CookieOptions::new().max_age(60))
+    jar.set_json_with("cart", &cart, &CookieOptions::new().max_age(60_000))
         .unwrap();
     assert_eq!(jar.get_json::<Cart>("cart").unwrap(), Some(cart));
     raw_assign("cart={oops");

@@ -4,12 +4,10 @@
 
 use std::rc::Rc;
 
-use crumbs_cookies::clock::ManualClock;
-use crumbs_cookies::{
-    CookieError, CookieJar, CookieOptions, MemoryJar, OffsetDateTime, Page, SameSite, Source,
-};
+use crumbs_cookies::clock::{ManualClock, Millis};
+use crumbs_cookies::{CookieError, CookieJar, CookieOptions, MemoryJar, Page, SameSite, Source};
 
-const NOW: i64 = 1_800_000_000_000;
+const NOW: Millis = 1_800_000_000_000;
 
 fn jar_at(page: Page) -> (MemoryJar, ManualClock) {
     let clock = ManualClock::at(NOW);
@@ -23,7 +21,7 @@ fn localhost() -> (MemoryJar, ManualClock) {
 #[test]
 fn max_age_expires_the_cookie_at_the_right_moment() {
     let (jar, clock) = localhost();
-    jar.set_with("a", "1", &CookieOptions::new().max_age(10))
+    jar.set_with("a", "1", &CookieOptions::new().max_age(10_000))
         .unwrap();
     clock.advance(9_999);
     assert_eq!(jar.get("a").unwrap().as_deref(), Some("1"));
@@ -35,13 +33,13 @@ fn max_age_expires_the_cookie_at_the_right_moment() {
 #[test]
 fn expires_is_honoured_and_max_age_wins_over_it() {
     let (jar, clock) = localhost();
-    let in_a_minute = OffsetDateTime::from_unix_timestamp(NOW / 1000 + 60).unwrap();
+    let in_a_minute = NOW + 60_000;
     jar.set_with("e", "1", &CookieOptions::new().expires(in_a_minute))
         .unwrap();
     jar.set_with(
         "both",
         "1",
-        &CookieOptions::new().expires(in_a_minute).max_age(3600),
+        &CookieOptions::new().expires(in_a_minute).max_age(3_600_000),
     )
     .unwrap();
     clock.advance(61_000);

@@ -23,7 +23,7 @@ pub use signing::{sign, unsign};
 pub use storage::{LocalStorage, MemoryStorage, Storage};
 pub use throttle::{Throttle, FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_ENTRIES, MAX_FAILURES};
 
-use crumbs_cookies::clock::{Clock, Millis};
+use crumbs_cookies::clock::{seconds_rounded_up, Clock, Millis};
 use crumbs_cookies::{encode_uri_component, parse};
 use crumbs_protocol::api::{ErrorBody, LoginRequest, Reason, SessionBody};
 use crumbs_protocol::http::{Method, Request, Response};
@@ -393,7 +393,7 @@ impl MockServer {
         } else {
             self.lifetimes.session_ms
         };
-        let max_age = body.remember.then_some(lifetime / 1000);
+        let max_age = body.remember.then_some(lifetime);
         match self.strategy {
             Strategy::CookieOnly => {
                 let cookie = set_cookie(USER_COOKIE, &encode_uri_component(username), max_age);
@@ -839,10 +839,10 @@ fn cookie_in(request: &Request, name: &str) -> Option<String> {
 /// (RFC 6265bis: Lax allows only top-level navigations with a safe method). It still
 /// rides along when another site links or redirects here with a top-level GET, so a GET
 /// that changes something is not protected by it.
-fn set_cookie(name: &str, value: &str, max_age_seconds: Option<Millis>) -> String {
+fn set_cookie(name: &str, value: &str, max_age: Option<Millis>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-    if let Some(seconds) = max_age_seconds {
-        cookie.push_str(&format!("; Max-Age={seconds}"));
+    if let Some(ms) = max_age {
+        cookie.push_str(&format!("; Max-Age={}", seconds_rounded_up(ms)));
     }
     cookie
 }

@@ -98,7 +98,7 @@ pub fn use_cookie(name: &str) -> UseCookieHandle {
 /// fn Consent() -> Html {
 ///     let consent = use_cookie_with_options(
 ///         "consent",
-///         CookieOptions::new().max_age(180 * 24 * 3600).same_site(SameSite::Lax),
+///         CookieOptions::new().max_age(180 * 24 * 3600 * 1000).same_site(SameSite::Lax),
 ///     );
 ///     let accept = {
 ///         let consent = consent.clone();

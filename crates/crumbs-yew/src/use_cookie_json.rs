@@ -138,7 +138,7 @@ where
 /// fn Cart() -> Html {
 ///     let cart = use_cookie_json_with_options::<Vec<u32>>(
 ///         "cart",
-///         CookieOptions::new().max_age(3600).same_site(SameSite::Strict),
+///         CookieOptions::new().max_age(3_600_000).same_site(SameSite::Strict),
 ///     );
 ///     let add = {
 ///         let cart = cart.clone();

@@ -40,6 +40,7 @@ extern "C" {
 #[derive(Properties, PartialEq)]
 struct ProbeProps {
     name: AttrValue,
+    /// In milliseconds, as `CookieOptions::max_age` takes it.
     #[prop_or_default]
     max_age: Option<i64>,
 }
@@ -48,7 +49,7 @@ struct ProbeProps {
 #[component]
 fn Probe(props: &ProbeProps) -> Html {
     let options = match props.max_age {
-        Some(seconds) => CookieOptions::new().max_age(seconds),
+        Some(ms) => CookieOptions::new().max_age(ms),
         None => CookieOptions::new(),
     };
     let cookie = use_cookie_with_options(&props.name, options);
@@ -250,7 +251,7 @@ async fn a_max_age_cookie_turns_to_none_when_it_expires() {
     clear();
     let shown = Mounted::<Probe>::new(ProbeProps {
         name: "brief".into(),
-        max_age: Some(1),
+        max_age: Some(1_000),
     })
     .await;
     shown.click().await;
@@ -269,7 +270,7 @@ async fn a_cookie_that_expires_in_months_arms_one_long_timer_not_a_zero_delay_lo
     let shown = Mounted::<Probe>::new(ProbeProps {
         name: "season".into(),
         // 180 days, as the hooks' own doc example writes: past what setTimeout can wait.
-        max_age: Some(180 * 24 * 60 * 60),
+        max_age: Some(180 * 24 * 60 * 60 * 1000),
     })
     .await;
     let recorder = record_timeouts();

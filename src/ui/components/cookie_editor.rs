@@ -5,6 +5,7 @@ use super::bind_text;
 
 use crate::ui::context::use_lab;
 use crate::ui::state::capitalize;
+use crumbs_cookies::clock::{seconds_rounded_up, Millis};
 use crumbs_cookies::{CookieJar, CookieOptions, SameSite};
 
 /// Writes a cookie with the attributes a person picks.
@@ -43,7 +44,8 @@ pub fn CookieEditor() -> Html {
             let age = max_age.trim();
             if !age.is_empty() {
                 match age.parse::<i64>() {
-                    Ok(seconds) => options = options.max_age(seconds),
+                    // The field counts seconds, as the attribute does; the jar takes ms.
+                    Ok(seconds) => options = options.max_age(seconds.saturating_mul(1000)),
                     Err(_) => {
                         outcome.set(Some(Err(format!(
                             "Max-Age must be a whole number of seconds, not “{age}”: leave it empty \
@@ -113,16 +115,18 @@ pub fn CookieEditor() -> Html {
 /// page can see: for a `Path` the page is not under (`seen` false) nothing is confirmed,
 /// and that is what it says. A `Max-Age` of zero or less (RFC 6265 §5.2.2: the cookie
 /// expires at once) is a deletion; the read-back shows none of that name is left, which
-/// may also mean there was none.
-fn saved_outcome(name: &str, max_age: Option<i64>, path: &str, seen: bool) -> String {
+/// may also mean there was none. `max_age` is in milliseconds, as the jar takes it, and
+/// shown in the seconds the attribute carries.
+fn saved_outcome(name: &str, max_age: Option<Millis>, path: &str, seen: bool) -> String {
     match max_age {
         _ if !seen => format!(
             "Wrote {name} for Path={path}. This page is not under that path, so it cannot read \
              cookies there and cannot confirm what the browser did."
         ),
-        Some(seconds) if seconds <= 0 => format!(
-            "Deleted {name}, if it was there: a Max-Age of {seconds} tells the browser the cookie \
-             has already expired, so it removes the cookie instead of storing it."
+        Some(ms) if ms <= 0 => format!(
+            "Deleted {name}, if it was there: a Max-Age of {} tells the browser the cookie \
+             has already expired, so it removes the cookie instead of storing it.",
+            seconds_rounded_up(ms)
         ),
         _ => format!("Set {name}."),
     }

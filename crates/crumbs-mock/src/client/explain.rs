@@ -2,6 +2,7 @@
 //! it. Both are pure: the same parsed line and the same observations give the same text,
 //! which is what lets a table test pin every sentence the log can show.
 
+use crumbs_cookies::clock::seconds_rounded_up;
 use crumbs_cookies::{format_http_date, SetCookie, MAX_NAME_VALUE_BYTES};
 use crumbs_protocol::http::Response;
 
@@ -33,10 +34,10 @@ pub fn script_line(cookie: &SetCookie<'_>, removal: bool) -> String {
     } else {
         if let Some(at) = cookie.expires {
             line.push_str("; Expires=");
-            line.push_str(&format_http_date(at.div_euclid(1000)));
+            line.push_str(&format_http_date(at));
         }
-        if let Some(seconds) = cookie.max_age {
-            line.push_str(&format!("; Max-Age={seconds}"));
+        if let Some(ms) = cookie.max_age {
+            line.push_str(&format!("; Max-Age={}", seconds_rounded_up(ms)));
         }
     }
     if let Some(domain) = &cookie.domain {
@@ -130,7 +131,7 @@ fn explain_named(cookie: &SetCookie<'_>, outcome: Outcome) -> Vec<String> {
     match (outcome.removal, outcome.was_there, outcome.present_after) {
         (true, true, false) => {
             let how = match cookie.max_age {
-                Some(seconds) => format!("Max-Age={seconds}"),
+                Some(ms) => format!("Max-Age={}", seconds_rounded_up(ms)),
                 None => "an Expires in the past".to_owned(),
             };
             notes.push(format!("The cookie “{name}” was deleted from the jar ({how})."));
