@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::users;
 use crumbs_cookies::clock::Millis;
 
+/// Failed logins for one name that lock it out.
 pub const MAX_FAILURES: u32 = 5;
+/// How long a lockout lasts.
 pub const LOCKOUT_MS: Millis = 30_000;
 /// Failures further apart than this never add up to a lockout: an entry with no failure
 /// this recent is forgotten, whether the name exists or not.
@@ -19,7 +21,8 @@ pub const FAILURE_WINDOW_MS: Millis = 15 * 60 * 1000;
 /// count and buy free guesses. Accounts are few (the demo users), so the cap holds.
 pub const MAX_ENTRIES: usize = 256;
 
-/// Failed logins by name.
+/// Failed logins by name. Only the server changes it; public so the saved data
+/// ([`Saved`](super::Saved)) can name its type.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Throttle {
@@ -58,6 +61,12 @@ impl Entry {
 }
 
 impl Throttle {
+    /// Nothing is tracked: no failure and no lockout.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// assert!(Throttle::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }
@@ -77,6 +86,17 @@ impl Throttle {
         Some(until.saturating_sub(now)).filter(|left| *left > 0)
     }
 
+    /// Counts a failed login for `name` at `now`; the [`MAX_FAILURES`]th within
+    /// [`FAILURE_WINDOW_MS`] locks the name for [`LOCKOUT_MS`].
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, LOCKOUT_MS, MAX_FAILURES};
+    /// let mut throttle = Throttle::default();
+    /// for _ in 0..MAX_FAILURES {
+    ///     throttle.failed("alice", 0);
+    /// }
+    /// assert_eq!(throttle.locked_for("alice", 1_000), Some(LOCKOUT_MS - 1_000));
+    /// ```
     pub fn failed(&mut self, name: &str, now: Millis) {
         self.prune(now);
         let index = match self.by_name.iter().position(|e| e.name == name) {
@@ -101,6 +121,7 @@ impl Throttle {
         }
     }
 
+    /// Forgets `name`'s failures: a good login starts its count afresh.
     pub fn succeeded(&mut self, name: &str) {
         self.by_name.retain(|e| e.name != name);
     }
