@@ -115,6 +115,16 @@ impl Client {
 
     /// Sends `request` after the simulated latency (a browser timer: this needs a page's
     /// event loop), then as [`exchange`](Self::exchange) does.
+    ///
+    /// ```
+    /// use crumbs_mock::Client;
+    /// use crumbs_protocol::{Exchange, Request};
+    ///
+    /// // In a page, e.g. from `wasm_bindgen_futures::spawn_local`.
+    /// async fn check(client: &Client) -> Exchange {
+    ///     client.send(Request::get("/api/session")).await
+    /// }
+    /// ```
     pub async fn send(&self, request: Request) -> Exchange {
         if let Ok(latency) = u64::try_from(self.latency) {
             if latency > 0 {

@@ -235,6 +235,20 @@ impl MockServer {
 
     /// A message for the page about how the server runs, if anything went wrong. It may
     /// appear after a request too, when the saved data turned unreadable meanwhile.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// assert_eq!(server.notice(), None, "memory takes every write");
+    /// ```
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
     }
@@ -256,6 +270,22 @@ impl MockServer {
 
     /// The live sessions, oldest first: this tab's under the Memory store, what storage
     /// holds now under the Database store.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// server.handle(&Request::post("/api/login", r#"{"username":"bob","password":"builder"}"#));
+    /// assert_eq!(server.sessions()[0].user, "bob");
+    /// ```
     pub fn sessions(&self) -> Vec<Session> {
         let now = self.clock.now();
         let mut sessions = match self.store {
@@ -273,6 +303,25 @@ impl MockServer {
 
     /// Switches how requests are trusted, in this tab and for pages opened from now on.
     /// When that cannot be saved nothing changes.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// use crumbs_mock::server::Strategy;
+    /// server.set_strategy(Strategy::CookieOnly).unwrap();
+    /// // The flaw on show: a cookie nobody signed is believed.
+    /// let forged = Request::get("/api/session").with_header("Cookie", "crumbs.user=admin");
+    /// assert_eq!(server.handle(&forged).status, 200);
+    /// ```
     pub fn set_strategy(&mut self, strategy: Strategy) -> Result<()> {
         let mut saved = self.load();
         saved.strategy = strategy;
@@ -290,6 +339,25 @@ impl MockServer {
     /// Database store this tab's own changes are carried over (its new logins, its
     /// logouts, its failed logins) and nothing another tab ended meanwhile comes back.
     /// When that cannot be saved nothing changes.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// use crumbs_mock::server::StoreKind;
+    /// server.handle(&Request::post("/api/login", r#"{"username":"bob","password":"builder"}"#));
+    /// server.set_store(StoreKind::Memory).unwrap();
+    /// assert_eq!(server.store(), StoreKind::Memory);
+    /// assert_eq!(server.sessions().len(), 1, "copied into this tab's memory");
+    /// ```
     pub fn set_store(&mut self, store: StoreKind) -> Result<()> {
         let now = self.clock.now();
         let mut saved = self.load();
@@ -584,6 +652,8 @@ impl MockServer {
                         format!(
                             "the session expired {} s ago: the server forgets sessions after their \
                              lifetime, whatever the cookie says",
+                            // Time already past, told in whole seconds elapsed: rounded
+                            // down, unlike a length the browser must wait out.
                             now.saturating_sub(session.expires_at) / 1000
                         ),
                         SESSION_COOKIE,

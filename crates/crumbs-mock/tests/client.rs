@@ -379,3 +379,11 @@ fn no_log_note_holds_a_backtick_and_each_starts_with_a_capital() {
         assert!(note.starts_with(char::is_uppercase), "{note}");
     }
 }
+
+/// The protocol names the time type for servers that do without the cookie layer; it
+/// must stay the cookie layer's own, or values would need converting at every boundary.
+#[test]
+fn the_protocol_and_the_cookie_layer_share_one_time_type() {
+    let same: fn(crumbs_protocol::Millis) -> crumbs_cookies::clock::Millis = |millis| millis;
+    assert_eq!(same(1_800_000_000_000), 1_800_000_000_000);
+}

@@ -38,6 +38,10 @@ pub struct Headers(Vec<(String, String)>);
 
 impl Headers {
     /// No headers.
+    ///
+    /// ```
+    /// assert_eq!(crumbs_protocol::Headers::new().iter().count(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -56,6 +60,14 @@ impl Headers {
 
     /// Adds a header after the others; one already there by that name stays (HTTP allows
     /// repeats, and `Set-Cookie` needs them).
+    ///
+    /// ```
+    /// use crumbs_protocol::Headers;
+    /// let mut headers = Headers::new();
+    /// headers.push("Set-Cookie", "a=1");
+    /// headers.push("set-cookie", "b=2");
+    /// assert_eq!(headers.get_all("Set-Cookie").count(), 2);
+    /// ```
     pub fn push(&mut self, name: &str, value: impl Into<String>) {
         self.0.push((name.to_owned(), value.into()));
     }

@@ -73,6 +73,14 @@ impl Throttle {
 
     /// Forgets spent lockouts and failures older than [`FAILURE_WINDOW_MS`], and keeps
     /// at most [`MAX_ENTRIES`] (saved data may hold more, edited by hand).
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, FAILURE_WINDOW_MS};
+    /// let mut throttle = Throttle::default();
+    /// throttle.failed("bob", 0);
+    /// throttle.prune(FAILURE_WINDOW_MS);
+    /// assert!(throttle.is_empty(), "too old to count");
+    /// ```
     pub fn prune(&mut self, now: Millis) {
         self.by_name.retain_mut(|entry| entry.settle(now));
         self.evict_down_to(MAX_ENTRIES, now);
@@ -80,6 +88,17 @@ impl Throttle {
 
     /// Milliseconds left on `name`'s lockout (never more than [`LOCKOUT_MS`]), if it is
     /// locked out now.
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, LOCKOUT_MS, MAX_FAILURES};
+    /// let mut throttle = Throttle::default();
+    /// assert_eq!(throttle.locked_for("bob", 0), None);
+    /// for _ in 0..MAX_FAILURES {
+    ///     throttle.failed("bob", 0);
+    /// }
+    /// assert_eq!(throttle.locked_for("bob", 0), Some(LOCKOUT_MS));
+    /// assert_eq!(throttle.locked_for("bob", LOCKOUT_MS), None, "over");
+    /// ```
     pub fn locked_for(&mut self, name: &str, now: Millis) -> Option<Millis> {
         self.prune(now);
         let until = self.by_name.iter().find(|e| e.name == name)?.locked_until?;
@@ -122,6 +141,14 @@ impl Throttle {
     }
 
     /// Forgets `name`'s failures: a good login starts its count afresh.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// let mut throttle = Throttle::default();
+    /// throttle.failed("bob", 0);
+    /// throttle.succeeded("bob");
+    /// assert!(throttle.is_empty());
+    /// ```
     pub fn succeeded(&mut self, name: &str) {
         self.by_name.retain(|e| e.name != name);
     }
@@ -132,6 +159,20 @@ impl Throttle {
     /// lockout from now; a name `mine` forgot (a success) is forgotten here too, unless
     /// another tab changed it since the copy. Names `mine` left as copied are left as
     /// this table has them now, so nothing another tab cleared comes back.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// let base = Throttle::default(); // the database when this tab copied it
+    /// let mut mine = base.clone();
+    /// mine.failed("bob", 10); // this tab, on its own memory
+    /// let mut shared = base.clone();
+    /// shared.failed("alice", 20); // another tab, on the database
+    /// shared.carry(&mine, &base, 30);
+    /// assert!(!shared.is_empty());
+    /// shared.succeeded("alice");
+    /// shared.succeeded("bob");
+    /// assert!(shared.is_empty(), "both names were there");
+    /// ```
     pub fn carry(&mut self, mine: &Throttle, base: &Throttle, now: Millis) {
         let find =
             |table: &Throttle, name: &str| table.by_name.iter().find(|e| e.name == name).cloned();
