@@ -25,9 +25,9 @@ pub const USER_COOKIE: &str = "crumbs.user";
 /// A length of time in whole seconds, as `Max-Age` and `Retry-After` count it: rounded up,
 /// so a cookie meant to live 500 ms gets `Max-Age=1` rather than `Max-Age=0` (which
 /// deletes it at once) and a client told to retry never comes back early. Lengths of zero
-/// or less give 0; the largest [`Millis`] does not overflow. (`crumbs_cookies::clock::
-/// seconds_rounded_up` is the signed kin for cookie attributes, where a negative `Max-Age`
-/// means "delete"; this crate depends on serde alone, so it keeps its own.)
+/// or less give 0; the largest [`Millis`] does not overflow. The cookie layer has a
+/// signed kin, `seconds_rounded_up`, for attributes where a negative `Max-Age` means
+/// "delete"; this crate depends on serde alone, so it keeps its own.
 ///
 /// ```
 /// use crumbs_protocol::ceil_seconds;
