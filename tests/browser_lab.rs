@@ -1,4 +1,4 @@
-//! The lab in headless Chromium: mounted in a fresh `<div>`, driven by typing and
+//! The lab in headless Chromium and Firefox: mounted in a fresh `<div>`, driven by typing and
 //! clicking, against the real `document.cookie` and `localStorage`.
 #![cfg(target_arch = "wasm32")]
 
