@@ -76,8 +76,8 @@ test-e2e: build
 	fi; \
 	echo "== end-to-end scenarios passed in: $(E2E_BROWSERS)"
 
-# Chromium only: the figures compare against baselines measured in Chromium.
 # Figures beside their baselines, from one run: sizes, first render, cookie reads, a login.
+# Chromium only: the budgets and the README's figures are Chromium's.
 bench: build
 	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
 	cd bench/minimal && trunk build --release
