@@ -1,5 +1,5 @@
-//! The lab in headless Chromium: mounted in a fresh `<div>`, driven by typing and
-//! clicking, against the real `document.cookie` and `localStorage`.
+//! The lab in headless Chromium and Firefox: mounted in a fresh `<div>`, driven by typing
+//! and clicking, against the real `document.cookie` and `localStorage`.
 #![cfg(target_arch = "wasm32")]
 
 use crumbs::ui::App;

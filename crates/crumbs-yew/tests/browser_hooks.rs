@@ -1,4 +1,4 @@
-//! The hooks in headless Chromium: components follow a cookie whoever changes it.
+//! The hooks in headless Chromium and Firefox: components follow a cookie whoever changes it.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
