@@ -33,13 +33,33 @@ HTTP_STATE ?= ../shared/http-state
 http-state:
 	cargo run -q -p crumbs-tools -- http-state $(HTTP_STATE)
 
-# Every browser_*.rs suite, in each crate that has one, runs in headless Chromium.
+# Every browser_*.rs suite, in each crate that has one, runs in headless Chromium and in
+# headless Firefox ESR. Each browser's capabilities come from its own file at the root
+# (the runner looks in the crate's directory otherwise). wasm-pack is always handed the
+# driver: left to itself it would download one.
 BROWSER_SUITES := crates/crumbs-cookies crates/crumbs-yew examples/theme-switcher .
 test-browser:
-	@for crate in $(BROWSER_SUITES); do \
-	  echo "== browser tests of $$crate (Chromium)"; \
-	  wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) --mode no-install $$crate --all-features --test 'browser_*' || exit 1; \
-	done
+	@geckodriver=$$(command -v geckodriver) || { echo "no geckodriver: make setup builds it"; exit 1; }; \
+	failed=(); passed=0; \
+	for crate in $(BROWSER_SUITES); do \
+	  for browser in Chromium Firefox; do \
+	    echo "== browser tests of $$crate ($$browser)"; \
+	    case $$browser in \
+	      Chromium) driver=(--chrome --chromedriver $(CHROMEDRIVER)); json=webdriver.json ;; \
+	      Firefox) driver=(--firefox --geckodriver "$$geckodriver"); json=webdriver-firefox.json ;; \
+	    esac; \
+	    if WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/$$json wasm-pack test --headless "$${driver[@]}" \
+	         --mode no-install $$crate --all-features --test 'browser_*'; then \
+	      passed=$$((passed + 1)); \
+	    else \
+	      failed+=("$$crate ($$browser)"); \
+	    fi; \
+	  done; \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then \
+	  printf '== browser tests FAILED in: %s\n' "$${failed[@]}"; exit 1; \
+	fi; \
+	echo "== browser tests passed: $$passed suite runs, each suite in Chromium and in Firefox"
 
 # Each example must build as its README says (trunk, release, offline); their browser tests
 # are in BROWSER_SUITES.
@@ -47,11 +67,23 @@ test-browser:
 build-examples: setup
 	cd examples/theme-switcher && trunk build --release
 
-# The release build in Chromium, through chromedriver: reload, restart, tamper, expiry.
+# The release build, end to end, in each browser (tests/e2e.rs reads CRUMBS_BROWSER):
+# reload, restart, tamper, expiry.
+E2E_BROWSERS := chromium firefox
 test-e2e: build
-	cargo test --features e2e --test e2e -- --test-threads=1
+	@failed=(); \
+	for browser in $(E2E_BROWSERS); do \
+	  echo "== end-to-end scenarios in $$browser"; \
+	  CRUMBS_BROWSER=$$browser cargo test --features e2e --test e2e -- --test-threads=1 \
+	    || failed+=("$$browser"); \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then \
+	  echo "== end-to-end scenarios FAILED in: $${failed[*]} (evidence under target/e2e/)"; exit 1; \
+	fi; \
+	echo "== end-to-end scenarios passed in: $(E2E_BROWSERS)"
 
 # Figures beside their baselines, from one run: sizes, first render, cookie reads, a login.
+# Chromium only: the budgets and the README's figures are Chromium's.
 bench: build
 	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
 	cd bench/minimal && trunk build --release

@@ -22,10 +22,12 @@ for component in clippy rustfmt; do
   fi
 done
 
-# Chromium for the browser tests; OpenSSL headers for the WebDriver client's TLS stack.
+# Chromium and Firefox ESR for the browser tests; OpenSSL headers for the WebDriver
+# client's TLS stack.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -47,6 +49,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_vers
     || cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
 fi
 
+# Firefox's WebDriver is not in Debian; built from source. The make targets hand its path
+# to wasm-pack, which would otherwise download a prebuilt one.
+if ! command -v geckodriver >/dev/null; then
+  step "installing geckodriver (about 4 minutes on 2 cores)"
+  cargo install geckodriver --locked
+fi
+
 if ! command -v wasm-pack >/dev/null; then
   step "installing wasm-pack"
   cargo install wasm-pack --locked
@@ -58,4 +67,4 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   npm install --silent --no-audit --no-fund --prefix .tools "binaryen@$BINARYEN_VERSION"
 fi
 
-step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | grep -o 'version [0-9]*')"
+step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | grep -o 'version [0-9]*'), $(geckodriver --version | sed -n 1p), $(firefox-esr --version 2>/dev/null)"

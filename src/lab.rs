@@ -4,10 +4,9 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use crate::ui::state::{CookiesAtLoad, LabState};
-use crumbs_cookies::clock::SystemClock;
+use crumbs_cookies::clock::{Millis, SystemClock};
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::client::{Client, DEFAULT_LATENCY};
 use crumbs_mock::server::{
@@ -79,7 +78,7 @@ pub fn login_cookie(strategy: Strategy) -> &'static str {
 /// and `?ttl=SECONDS` (how long sessions last, remembered or not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UrlSettings {
-    pub latency: Duration,
+    pub latency: Millis,
     pub lifetimes: Lifetimes,
 }
 
@@ -95,9 +94,7 @@ impl UrlSettings {
                 continue;
             };
             match key {
-                "latency" => {
-                    settings.latency = Duration::from_millis(u64::from(number.min(10_000)))
-                }
+                "latency" => settings.latency = Millis::from(number.min(10_000)),
                 "ttl" if number > 0 => {
                     let millis = i64::from(number) * 1000;
                     settings.lifetimes = Lifetimes {
@@ -193,15 +190,12 @@ mod tests {
         assert_eq!(default.latency, DEFAULT_LATENCY);
         assert_eq!(default.lifetimes, Lifetimes::default());
         let set = UrlSettings::parse("?latency=0&ttl=5");
-        assert_eq!(set.latency, Duration::ZERO);
+        assert_eq!(set.latency, 0);
         assert_eq!(set.lifetimes.session_ms, 5000);
         assert_eq!(set.lifetimes.remembered_ms, 5000);
         for junk in ["?latency=-1", "?ttl=abc", "?ttl=0", "?latency", "?=&&"] {
             assert_eq!(UrlSettings::parse(junk), default, "{junk}");
         }
-        assert_eq!(
-            UrlSettings::parse("?latency=999999").latency,
-            Duration::from_secs(10)
-        );
+        assert_eq!(UrlSettings::parse("?latency=999999").latency, 10_000);
     }
 }

@@ -1,13 +1,12 @@
-//! The lab in headless Chromium: mounted in a fresh `<div>`, driven by typing and
-//! clicking, against the real `document.cookie` and `localStorage`.
+//! The lab in headless Chromium and Firefox: mounted in a fresh `<div>`, driven by typing
+//! and clicking, against the real `document.cookie` and `localStorage`.
 #![cfg(target_arch = "wasm32")]
-
-use std::time::Duration;
 
 use crumbs::ui::App;
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};
 use crumbs_protocol::SESSION_COOKIE;
+use crumbs_test_support::{dom_change, left_until};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -132,35 +131,28 @@ impl Page {
 
     /// Waits until the page shows `text` (the simulated network takes ~150 ms).
     async fn wait_for(&self, text: &str) {
-        let started = js_sys::Date::now();
-        loop {
-            yew::scheduler::flush().await;
-            if self.text().contains(text) {
-                return;
-            }
-            assert!(
-                js_sys::Date::now() - started < 5_000.0,
-                "{text:?} never showed; the page says: {}",
-                self.text()
-            );
-            gloo_timers::future::sleep(Duration::from_millis(20)).await;
-        }
+        self.wait_until(&format!("{text:?} showing"), |page| {
+            page.text().contains(text)
+        })
+        .await;
     }
 
-    /// Waits until `done` holds for the page, with the same limit as [`Page::wait_for`].
+    /// Waits until `done` holds for the page, checking again at each change to the page;
+    /// five seconds without it fail the test.
     async fn wait_until(&self, what: &str, done: impl Fn(&Self) -> bool) {
-        let started = js_sys::Date::now();
+        let deadline = js_sys::Date::now() + 5_000.0;
         loop {
             yew::scheduler::flush().await;
             if done(self) {
                 return;
             }
+            let changed = dom_change(&self.root, left_until(deadline)).await;
+            yew::scheduler::flush().await;
             assert!(
-                js_sys::Date::now() - started < 5_000.0,
+                changed || done(self),
                 "{what} never happened; the page says: {}",
                 self.text()
             );
-            gloo_timers::future::sleep(Duration::from_millis(20)).await;
         }
     }
 

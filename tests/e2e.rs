@@ -1,9 +1,11 @@
 //! End to end, in a real browser: the release build served from `dist/` by a static file
-//! server started here, driven through Debian's chromedriver. Each scenario has its own
-//! Chromium profile, so a "restart" is a real browser restart on the same profile.
+//! server started here, driven through WebDriver: headless Chromium (Debian's chromedriver)
+//! or, with `CRUMBS_BROWSER=firefox`, headless Firefox ESR (geckodriver). Each scenario has
+//! its own profile, so a "restart" is a real browser restart on the same profile.
 //!
-//! Run by `make test-e2e` (which builds `dist/` first). On failure a screenshot and
-//! Chromium's log (console messages included) are saved under `target/e2e/<scenario>/`.
+//! Run by `make test-e2e` (which builds `dist/` first), once per browser. On failure the
+//! error, a screenshot and the browser's console log are saved under
+//! `target/e2e/<scenario>/`, each file named with the browser (`firefox-screenshot.png`).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use cookie::SameSite;
-use crumbs_tools::{Browser, StaticServer};
+use crumbs_tools::{Browser, BrowserKind, StaticServer};
 use fantoccini::cookies::Cookie;
 use fantoccini::key::Key;
 use fantoccini::wd::WindowHandle;
@@ -23,6 +25,7 @@ const WAIT: Duration = Duration::from_secs(10);
 // ---------------------------------------------------------------- the page
 
 struct Page<'a> {
+    kind: BrowserKind,
     client: &'a Client,
     server: &'a StaticServer,
 }
@@ -286,7 +289,11 @@ impl Page<'_> {
         let mut cookie = Cookie::new(name.to_owned(), value.to_owned());
         cookie.set_path("/");
         // chromedriver refuses the nulls fantoccini sends for absent fields: give them all.
-        cookie.set_domain("localhost");
+        // Firefox refuses one with Domain `localhost` (NS_ERROR_ILLEGAL_VALUE from its
+        // cookie manager) and makes a host-only cookie when none is given.
+        if self.kind == BrowserKind::Chromium {
+            cookie.set_domain("localhost");
+        }
         cookie.set_same_site(SameSite::Lax);
         self.client.add_cookie(cookie).await?;
         Ok(())
@@ -295,9 +302,10 @@ impl Page<'_> {
 
 // ---------------------------------------------------------------- harness
 
-/// One scenario's world: the static server, a Chromium profile of its own, and where
-/// evidence goes if it fails.
+/// One scenario's world: the browser it runs in, the static server, a browser profile of
+/// its own, and where evidence goes if it fails.
 struct Run {
+    kind: BrowserKind,
     server: StaticServer,
     profile: PathBuf,
     artifacts: PathBuf,
@@ -312,42 +320,57 @@ impl Run {
             "no release build in {}: run `make test-e2e`, which builds it first",
             dist.display()
         );
-        let profile =
-            std::env::temp_dir().join(format!("crumbs-e2e-{scenario}-{}", std::process::id()));
+        let kind = BrowserKind::from_env()?;
+        let profile = std::env::temp_dir().join(format!(
+            "crumbs-e2e-{}-{scenario}-{}",
+            kind.slug(),
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile)?;
         let artifacts = crate_root.join("target/e2e").join(scenario);
-        let _ = std::fs::remove_dir_all(&artifacts);
+        // Only this browser's evidence: the other browser's run of the scenario keeps its own.
+        for file in Self::ARTIFACTS {
+            let _ = std::fs::remove_file(artifacts.join(format!("{}-{file}", kind.slug())));
+        }
         Ok(Self {
+            kind,
             server: StaticServer::start(dist)?,
             profile,
             artifacts,
         })
     }
 
+    const ARTIFACTS: [&str; 3] = ["error.txt", "screenshot.png", "console.log"];
+
+    fn artifact(&self, file: &str) -> PathBuf {
+        self.artifacts.join(format!("{}-{file}", self.kind.slug()))
+    }
+
     /// Saves what helps to see why a scenario failed.
     async fn save_failure(&self, browser: Option<&Browser>, error: &anyhow::Error) {
         let _ = std::fs::create_dir_all(&self.artifacts);
-        let _ = std::fs::write(self.artifacts.join("error.txt"), format!("{error:?}"));
+        let _ = std::fs::write(self.artifact("error.txt"), format!("{error:?}"));
         if let Some(browser) = browser {
             if let Ok(png) = browser.client().screenshot().await {
-                let _ = std::fs::write(self.artifacts.join("screenshot.png"), png);
+                let _ = std::fs::write(self.artifact("screenshot.png"), png);
             }
         }
         let _ = std::fs::copy(
-            self.profile.join("chrome_debug.log"),
-            self.artifacts.join("chromium-console.log"),
+            Browser::console_log_path(self.kind, &self.profile),
+            self.artifact("console.log"),
         );
     }
 }
 
 impl Drop for Run {
     fn drop(&mut self) {
-        // A Chromium left behind by a failure still holds the profile: end it first.
+        // A browser left behind by a failure still holds the profile: end it first. Only
+        // this run's browser has this profile's path on its command line.
         let _ = Command::new("pkill")
             .arg("-f")
             .arg("--")
-            .arg(format!("user-data-dir={}", self.profile.display()))
+            .arg(self.profile.display().to_string())
             .stderr(Stdio::null())
             .status();
         let _ = std::fs::remove_dir_all(&self.profile);
@@ -370,6 +393,7 @@ impl Ctx {
 
     fn page(&self) -> Page<'_> {
         Page {
+            kind: self.run.kind,
             client: self.browser.as_ref().expect("a running browser").client(),
             server: &self.run.server,
         }
@@ -380,7 +404,7 @@ impl Ctx {
         if let Some(browser) = self.browser.take() {
             browser.quit().await?;
         }
-        self.browser = Some(Browser::start(&self.run.profile).await?);
+        self.browser = Some(Browser::start_as(self.run.kind, &self.run.profile).await?);
         Ok(())
     }
 }
@@ -389,7 +413,7 @@ impl Ctx {
 async fn scenario(name: &str, body: impl AsyncFnOnce(&mut Ctx) -> Result<()>) {
     let run = Run::new(name).unwrap_or_else(|error| panic!("{name}: {error:?}"));
     let mut ctx = Ctx { run, browser: None };
-    let outcome = match Browser::start(&ctx.run.profile).await {
+    let outcome = match Browser::start_as(ctx.run.kind, &ctx.run.profile).await {
         Ok(browser) => {
             ctx.browser = Some(browser);
             body(&mut ctx).await
@@ -402,11 +426,12 @@ async fn scenario(name: &str, body: impl AsyncFnOnce(&mut Ctx) -> Result<()>) {
     if let Some(browser) = ctx.browser.take() {
         let _ = browser.quit().await;
     }
-    let artifacts = ctx.run.artifacts.clone();
+    let (artifacts, kind) = (ctx.run.artifacts.clone(), ctx.run.kind);
     drop(ctx);
     if let Err(error) = outcome {
         panic!(
-            "{name} failed (evidence in {}): {error:?}",
+            "{name} failed in {} (evidence in {}): {error:?}",
+            kind.name(),
             artifacts.display()
         );
     }
@@ -692,6 +717,86 @@ async fn s10_two_tabs_and_devtools_edits_show_up_without_a_reload() {
         page.overwrite_cookie("from_tab", "edited%20in%20devtools")
             .await?;
         page.shows_within_a_second("edited in devtools").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Where Chromium and Firefox differ, each one's own behaviour, by name: the SameSite a
+/// cookie written without one gets, and what becomes of a cross-site frame's cookies (the
+/// page is served as `localhost`; `127.0.0.1` is another site).
+#[tokio::test(flavor = "current_thread")]
+async fn s12_samesite_default_and_third_party_cookies_as_each_browser_has_them() {
+    scenario("s12-browser-differences", async |ctx| {
+        let kind = ctx.run.kind;
+        let page = ctx.opened("/").await?;
+        page.client
+            .execute("document.cookie = 'unspecified=1; Path=/';", vec![])
+            .await?;
+        let cookie = page
+            .browser_cookie("unspecified")
+            .await?
+            .context("the cookie in the browser")?;
+        // What the browser's own store says through WebDriver.
+        let expected = match kind {
+            BrowserKind::Chromium => Some(SameSite::Lax),
+            BrowserKind::Firefox => Some(SameSite::None),
+        };
+        ensure!(
+            cookie.same_site() == expected,
+            "{}: SameSite of a cookie written without one: {:?}",
+            kind.name(),
+            cookie.same_site()
+        );
+
+        // A frame from the other site writes three cookies: one meant for every context,
+        // one Partitioned (CHIPS), one with no SameSite.
+        let other_site = format!("http://127.0.0.1:{}/", ctx.run.server.port);
+        page.client
+            .execute_async(
+                "const [src, done] = arguments;
+                 const frame = document.createElement('iframe');
+                 frame.onload = () => done(true);
+                 frame.src = src;
+                 document.body.append(frame);",
+                vec![serde_json::json!(other_site)],
+            )
+            .await?;
+        page.client.enter_frame(0).await?;
+        let in_frame = page
+            .client
+            .execute(
+                "document.cookie = 'framed=1; Path=/; SameSite=None; Secure';
+                 document.cookie = 'chips=1; Path=/; SameSite=None; Secure; Partitioned';
+                 document.cookie = 'unspecified=1; Path=/';
+                 return document.cookie;",
+                vec![],
+            )
+            .await?;
+        page.client.enter_parent_frame().await?;
+        let expected = match kind {
+            // Third-party cookies are blocked: only the Partitioned one is kept.
+            BrowserKind::Chromium => "chips=1",
+            // Total Cookie Protection: all kept, in a jar for this top-level site only.
+            BrowserKind::Firefox => "framed=1; chips=1; unspecified=1",
+        };
+        ensure!(
+            in_frame.as_str() == Some(expected),
+            "{}: the cross-site frame reads back {in_frame}",
+            kind.name()
+        );
+        // The frame's site visited directly sees none of them, in either browser.
+        page.client.goto(&other_site).await?;
+        page.wait_for_text("Page load #").await?;
+        let top = page
+            .client
+            .execute("return document.cookie;", vec![])
+            .await?;
+        ensure!(
+            top.as_str() == Some(""),
+            "{}: the frame's cookies seen at the top level: {top}",
+            kind.name()
+        );
         Ok(())
     })
     .await;

@@ -1,8 +1,8 @@
 //! What the end-to-end tests and the benchmarks share: a static file server and a
-//! headless Chromium driven through chromedriver.
+//! headless Chromium or Firefox driven through WebDriver.
 
 mod browser;
 mod static_server;
 
-pub use browser::{Browser, CHROMEDRIVER, CHROMIUM};
+pub use browser::{Browser, BrowserKind, CHROMEDRIVER, CHROMIUM, FIREFOX, GECKODRIVER};
 pub use static_server::StaticServer;

@@ -63,8 +63,7 @@ impl LoginBench {
             Lifetimes::default(),
         )?;
         let jar = DocumentJar::new()?;
-        let client = Client::new(Rc::new(RefCell::new(server)), Rc::new(jar))
-            .with_latency(std::time::Duration::ZERO);
+        let client = Client::new(Rc::new(RefCell::new(server)), Rc::new(jar)).with_latency(0);
         Ok(LoginBench { client })
     }
 

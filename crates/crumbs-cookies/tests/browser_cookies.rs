@@ -1,5 +1,7 @@
-//! The cookie layer against the real `document.cookie` of headless Chromium, with
-//! js-cookie 3's read and write algorithms as the interoperability reference.
+//! The cookie layer against the real `document.cookie` of headless Chromium and headless
+//! Firefox, with js-cookie 3's read and write algorithms as the interoperability
+//! reference. Where the two browsers store or list cookies differently, a test asserts
+//! each one's own behaviour, by name.
 #![cfg(target_arch = "wasm32")]
 
 use crumbs_cookies::{CookieError, CookieJar, CookieOptions, DocumentJar, SameSite};
@@ -38,6 +40,12 @@ export function js_cookie_get(name) {
 }
 export function raw_assign(text) { document.cookie = text; }
 export function raw_cookie() { return document.cookie; }
+export function user_agent() { return navigator.userAgent; }
+// The own fields of what the Cookie Store API answers for `name`, sorted, and its sameSite.
+export async function cookie_store_fields(name) {
+  const cookie = await cookieStore.get(name);
+  return [Object.keys(cookie).sort().join(' '), String(cookie.sameSite)];
+}
 "#)]
 extern "C" {
     fn js_cookie_encode_value(value: &str) -> String;
@@ -46,6 +54,27 @@ extern "C" {
     fn js_cookie_get(name: &str) -> Option<String>;
     fn raw_assign(text: &str);
     fn raw_cookie() -> String;
+    fn user_agent() -> String;
+    fn cookie_store_fields(name: &str) -> js_sys::Promise;
+}
+
+/// The browsers these tests know, told apart by their user agent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+fn browser() -> Browser {
+    let agent = user_agent();
+    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
+    if agent.contains("Firefox/") {
+        Browser::Firefox
+    } else if agent.contains("Chrome/") {
+        Browser::Chromium
+    } else {
+        panic!("these tests know Chromium and Firefox, not {agent:?}")
+    }
 }
 
 fn jar() -> DocumentJar {
@@ -210,13 +239,76 @@ fn a_malformed_cookie_from_another_script_does_not_hide_the_others() {
     raw_assign("after=2");
     let jar = jar();
     let names: Vec<String> = jar.get_all().unwrap().into_iter().map(|c| c.name).collect();
-    assert_eq!(names, ["before", "bad", "lone", "", "quoted", "after"]);
+    // `bare` (no `=`): Chromium keeps a nameless cookie and lists it as `bare`, as RFC
+    // 6265bis §5.6 says; Firefox keeps a cookie named `bare` with an empty value and lists
+    // it as `bare=`. Crumbs reads what each browser stored. Both list in creation order.
+    let bare = match browser() {
+        Browser::Chromium => "",
+        Browser::Firefox => "bare",
+    };
+    assert_eq!(names, ["before", "bad", "lone", bare, "quoted", "after"]);
     assert_eq!(jar.get("bad").unwrap().as_deref(), Some("%E0%A4%A"));
     assert_eq!(jar.get("lone").unwrap().as_deref(), Some("100%"));
-    assert_eq!(jar.get("").unwrap().as_deref(), Some("bare"));
+    match browser() {
+        Browser::Chromium => assert_eq!(jar.get("").unwrap().as_deref(), Some("bare")),
+        Browser::Firefox => {
+            assert_eq!(jar.get("bare").unwrap().as_deref(), Some(""));
+            assert_eq!(jar.get("").unwrap(), None);
+        }
+    }
     assert_eq!(jar.get("quoted").unwrap().as_deref(), Some("x y"));
     assert_eq!(jar.get("after").unwrap().as_deref(), Some("2"));
     // js-cookie gives up on `bad`; Crumbs still reads everything else, and can clear it all.
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn a_pair_without_a_name_is_stored_as_each_browser_stores_it() {
+    clear();
+    raw_assign("=nameless");
+    raw_assign("bare");
+    let jar = jar();
+    match browser() {
+        // Both are nameless cookies, so the second replaces the first.
+        Browser::Chromium => {
+            assert_eq!(raw_cookie(), "bare");
+            assert_eq!(jar.get("").unwrap().as_deref(), Some("bare"));
+        }
+        // An empty name before `=` is refused; a lone token is a name.
+        Browser::Firefox => {
+            assert_eq!(raw_cookie(), "bare=");
+            assert_eq!(jar.get("bare").unwrap().as_deref(), Some(""));
+            assert_eq!(jar.get("").unwrap(), None);
+        }
+    }
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn the_cookie_store_api_answers_these_fields_in_each_browser() {
+    clear();
+    raw_assign("plain=1; Path=/");
+    let answer = js_sys::futures::JsFuture::from(cookie_store_fields("plain"))
+        .await
+        .expect("the Cookie Store API answers for a cookie the page can read");
+    let answer = js_sys::Array::from(&answer);
+    let fields = answer.get(0).as_string().unwrap();
+    let same_site = answer.get(1).as_string().unwrap();
+    match browser() {
+        // A cookie written without SameSite is reported as Lax, the default it gets.
+        Browser::Chromium => {
+            assert_eq!(
+                fields,
+                "domain expires name partitioned path sameSite secure value"
+            );
+            assert_eq!(same_site, "lax");
+        }
+        // Firefox answers the name and value only.
+        Browser::Firefox => {
+            assert_eq!(fields, "name value");
+            assert_eq!(same_site, "undefined");
+        }
+    }
     clear();
 }
 
@@ -250,7 +342,11 @@ fn json_values_round_trip_and_garbage_is_an_error() {
 fn the_page_is_where_the_test_runs() {
     let page = jar().page().unwrap();
     assert_eq!(page.host, "127.0.0.1");
-    assert!(page.secure, "Chromium treats 127.0.0.1 as a secure context");
+    assert!(
+        page.secure,
+        "{:?} treats 127.0.0.1 as a secure context",
+        browser()
+    );
 }
 
 #[wasm_bindgen_test]

@@ -20,14 +20,14 @@ pub use error::{Result, ServerError};
 pub use random::{CryptoRandom, Random};
 pub use sessions::{Saved, Session, StoreKind, Strategy, SAVED_VERSION};
 pub use signing::{sign, unsign};
-pub use storage::{LocalStorage, MemoryStorage, Storage};
+pub use storage::{LocalStorage, MemoryStorage, Storage, StorageError};
 pub use throttle::{Throttle, FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_ENTRIES, MAX_FAILURES};
 
-use crumbs_cookies::clock::{seconds_rounded_up, Clock, Millis};
+use crumbs_cookies::clock::{Clock, Millis};
 use crumbs_cookies::{encode_uri_component, parse};
 use crumbs_protocol::api::{ErrorBody, LoginRequest, Reason, SessionBody};
 use crumbs_protocol::http::{Method, Request, Response};
-use crumbs_protocol::{SESSION_COOKIE, USER_COOKIE};
+use crumbs_protocol::{ceil_seconds, SESSION_COOKIE, USER_COOKIE};
 
 /// The key everything the server keeps is saved under.
 pub const STORAGE_KEY: &str = "crumbs.server";
@@ -36,7 +36,16 @@ pub const STORAGE_KEY: &str = "crumbs.server";
 /// overwritten.
 pub const QUARANTINE_KEY: &str = "crumbs.server.unreadable";
 
-/// How long sessions last.
+/// How long sessions last, in milliseconds. Cookies count in whole seconds (`Max-Age`),
+/// so a remembered cookie lives the lifetime rounded up to the second: never less than
+/// its session.
+///
+/// ```
+/// use crumbs_mock::server::Lifetimes;
+/// // A demo where every login ends after ten seconds, remembered or not.
+/// let short = Lifetimes { session_ms: 10_000, remembered_ms: 10_000 };
+/// assert!(short.remembered_ms < Lifetimes::default().remembered_ms);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lifetimes {
     /// Without "Remember me": the server forgets the session after this, and the cookie
@@ -48,6 +57,7 @@ pub struct Lifetimes {
 }
 
 impl Default for Lifetimes {
+    /// Thirty minutes without "Remember me", seven days with it.
     fn default() -> Self {
         Self {
             session_ms: 30 * 60 * 1000,
@@ -56,6 +66,10 @@ impl Default for Lifetimes {
     }
 }
 
+/// The mock backend: answers the contract of `crumbs-protocol` inside the page, with
+/// signed session cookies, a session store, and login throttling. Several tabs of one
+/// browser each run their own, sharing the Database store through `localStorage` as
+/// servers behind one address share a database.
 pub struct MockServer {
     /// `localStorage`, or a [`MemoryStorage`] put in its place when `localStorage` could
     /// not take the server's data without losing what it holds.
@@ -83,6 +97,18 @@ pub struct MockServer {
     /// signed with it. The start of time when it was read from storage, where every
     /// session saved beside it was signed with it.
     secret_since: Millis,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret: a debug print must not let anyone forge cookies.
+        f.debug_struct("MockServer")
+            .field("strategy", &self.strategy)
+            .field("store", &self.store)
+            .field("lifetimes", &self.lifetimes)
+            .field("notice", &self.notice)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The sessions and failed logins, wherever they are kept.
@@ -114,6 +140,25 @@ impl MockServer {
     /// anything replaces it. When `storage` refuses the server's data, the server runs
     /// on memory, leaves what `storage` holds untouched, and [`notice`](Self::notice)
     /// says so. The only error: no randomness for a new secret.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// use crumbs_cookies::clock::ManualClock;
+    /// use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer, STORAGE_KEY};
+    /// use crumbs_mock::server::Storage;
+    ///
+    /// let storage = Rc::new(MemoryStorage::default());
+    /// let server = MockServer::start(
+    ///     storage.clone(),
+    ///     Rc::new(ManualClock::at(1_800_000_000_000)),
+    ///     Rc::new(CryptoRandom),
+    ///     Lifetimes::default(),
+    /// )
+    /// .unwrap();
+    /// assert_eq!(server.notice(), None);
+    /// assert!(storage.get(STORAGE_KEY).is_some(), "the new secret is saved at once");
+    /// ```
     pub fn start(
         storage: Rc<dyn Storage>,
         clock: Rc<dyn Clock>,
@@ -178,9 +223,8 @@ impl MockServer {
                                 .to_owned(),
                         );
                         server.notice = Some(format!(
-                            "This site's localStorage refused the mock server's data ({why}), so \
-                             {IN_MEMORY}. Whatever is stored under the key “{STORAGE_KEY}” is left \
-                             untouched."
+                            "The mock server's data could not be saved ({why}), so {IN_MEMORY}. \
+                             Whatever is stored under the key “{STORAGE_KEY}” is left untouched."
                         ));
                     }
                 }
@@ -191,24 +235,57 @@ impl MockServer {
 
     /// A message for the page about how the server runs, if anything went wrong. It may
     /// appear after a request too, when the saved data turned unreadable meanwhile.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// assert_eq!(server.notice(), None, "memory takes every write");
+    /// ```
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
     }
 
+    /// How this tab's server decides who a request comes from.
     pub fn strategy(&self) -> Strategy {
         self.strategy
     }
 
+    /// Where this tab's server keeps sessions and failed logins.
     pub fn store(&self) -> StoreKind {
         self.store
     }
 
+    /// How long sessions last, as given to [`start`](Self::start).
     pub fn lifetimes(&self) -> Lifetimes {
         self.lifetimes
     }
 
     /// The live sessions, oldest first: this tab's under the Memory store, what storage
     /// holds now under the Database store.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// server.handle(&Request::post("/api/login", r#"{"username":"bob","password":"builder"}"#));
+    /// assert_eq!(server.sessions()[0].user, "bob");
+    /// ```
     pub fn sessions(&self) -> Vec<Session> {
         let now = self.clock.now();
         let mut sessions = match self.store {
@@ -226,6 +303,25 @@ impl MockServer {
 
     /// Switches how requests are trusted, in this tab and for pages opened from now on.
     /// When that cannot be saved nothing changes.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// use crumbs_mock::server::Strategy;
+    /// server.set_strategy(Strategy::CookieOnly).unwrap();
+    /// // The flaw on show: a cookie nobody signed is believed.
+    /// let forged = Request::get("/api/session").with_header("Cookie", "crumbs.user=admin");
+    /// assert_eq!(server.handle(&forged).status, 200);
+    /// ```
     pub fn set_strategy(&mut self, strategy: Strategy) -> Result<()> {
         let mut saved = self.load();
         saved.strategy = strategy;
@@ -243,6 +339,25 @@ impl MockServer {
     /// Database store this tab's own changes are carried over (its new logins, its
     /// logouts, its failed logins) and nothing another tab ended meanwhile comes back.
     /// When that cannot be saved nothing changes.
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use crumbs_cookies::clock::ManualClock;
+    /// # use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// # let mut server = MockServer::start(
+    /// #     Rc::new(MemoryStorage::default()),
+    /// #     Rc::new(ManualClock::at(1_800_000_000_000)),
+    /// #     Rc::new(CryptoRandom),
+    /// #     Lifetimes::default(),
+    /// # )
+    /// # .unwrap();
+    /// # use crumbs_protocol::Request;
+    /// use crumbs_mock::server::StoreKind;
+    /// server.handle(&Request::post("/api/login", r#"{"username":"bob","password":"builder"}"#));
+    /// server.set_store(StoreKind::Memory).unwrap();
+    /// assert_eq!(server.store(), StoreKind::Memory);
+    /// assert_eq!(server.sessions().len(), 1, "copied into this tab's memory");
+    /// ```
     pub fn set_store(&mut self, store: StoreKind) -> Result<()> {
         let now = self.clock.now();
         let mut saved = self.load();
@@ -292,7 +407,44 @@ impl MockServer {
         Ok(())
     }
 
-    /// Answers one request.
+    /// Answers one request, as the contract in `crumbs-protocol` says. The `Cookie`
+    /// header is the caller's to attach (a [`Client`](crate::Client) does it from a jar);
+    /// the answer's `Set-Cookie` lines are the caller's to apply.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// use crumbs_cookies::clock::ManualClock;
+    /// use crumbs_mock::server::{CryptoRandom, Lifetimes, MemoryStorage, MockServer};
+    /// use crumbs_protocol::api::{ErrorBody, Reason};
+    /// use crumbs_protocol::Request;
+    ///
+    /// let clock = ManualClock::at(1_800_000_000_000);
+    /// let mut server = MockServer::start(
+    ///     Rc::new(MemoryStorage::default()),
+    ///     Rc::new(clock.clone()),
+    ///     Rc::new(CryptoRandom),
+    ///     Lifetimes::default(),
+    /// )
+    /// .unwrap();
+    /// let login = server.handle(&Request::post(
+    ///     "/api/login",
+    ///     r#"{"username": "bob", "password": "builder"}"#,
+    /// ));
+    /// assert_eq!(login.status, 200);
+    /// let set_cookie = login.set_cookies().next().unwrap();
+    /// let cookie = set_cookie.split(';').next().unwrap();
+    ///
+    /// let check = Request::get("/api/session").with_header("Cookie", cookie);
+    /// assert_eq!(server.handle(&check).status, 200);
+    ///
+    /// // Half an hour later the server has forgotten the session, whatever the cookie says.
+    /// clock.advance(30 * 60 * 1000);
+    /// let expired = server.handle(&check);
+    /// assert_eq!(expired.status, 401);
+    /// let body: ErrorBody = serde_json::from_str(&expired.body).unwrap();
+    /// assert_eq!(body.reason, Reason::Expired);
+    /// ```
     pub fn handle(&mut self, request: &Request) -> Response {
         let path = request.path.split('?').next().unwrap_or_default();
         let mut open = self.open();
@@ -351,14 +503,14 @@ impl MockServer {
         }
         let now = self.clock.now();
         if let Some(left) = open.table.throttle.locked_for(username, now) {
-            let seconds = left.saturating_add(999) / 1000;
+            let seconds = ceil_seconds(left);
             return error(
                 429,
                 Reason::Throttled,
                 format!(
                     "too many failed logins for “{username}”: try again in {seconds} s \
                      (after {MAX_FAILURES} failures the server locks the name for {} s)",
-                    LOCKOUT_MS / 1000
+                    ceil_seconds(LOCKOUT_MS)
                 ),
             )
             .with_header("Retry-After", seconds.to_string());
@@ -373,7 +525,7 @@ impl MockServer {
                     Reason::Internal,
                     format!(
                         "unknown user or wrong password, and the failed attempt could not be \
-                         counted: localStorage refused to save it ({why})"
+                         counted ({why})"
                     ),
                 );
             }
@@ -393,10 +545,16 @@ impl MockServer {
         } else {
             self.lifetimes.session_ms
         };
-        let max_age = body.remember.then_some(lifetime);
+        // Without "Remember me" the cookie is a session cookie: the server's limit alone
+        // ends the login.
+        let cookie_lifetime = body.remember.then_some(lifetime);
         match self.strategy {
             Strategy::CookieOnly => {
-                let cookie = set_cookie(USER_COOKIE, &encode_uri_component(username), max_age);
+                let cookie = set_cookie(
+                    USER_COOKIE,
+                    &encode_uri_component(username),
+                    cookie_lifetime,
+                );
                 Response::json(
                     200,
                     &SessionBody {
@@ -433,8 +591,8 @@ impl MockServer {
                         500,
                         Reason::Internal,
                         format!(
-                            "the login failed: the new session could not be saved in \
-                             localStorage ({why}), so you are not logged in"
+                            "the login failed: the new session could not be saved ({why}), so you \
+                             are not logged in"
                         ),
                     );
                 }
@@ -448,7 +606,10 @@ impl MockServer {
                             .to_owned(),
                     },
                 )
-                .with_header("Set-Cookie", set_cookie(SESSION_COOKIE, &value, max_age))
+                .with_header(
+                    "Set-Cookie",
+                    set_cookie(SESSION_COOKIE, &value, cookie_lifetime),
+                )
             }
         }
     }
@@ -491,6 +652,8 @@ impl MockServer {
                         format!(
                             "the session expired {} s ago: the server forgets sessions after their \
                              lifetime, whatever the cookie says",
+                            // Time already past, told in whole seconds elapsed: rounded
+                            // down, unlike a length the browser must wait out.
                             now.saturating_sub(session.expires_at) / 1000
                         ),
                         SESSION_COOKIE,
@@ -535,9 +698,8 @@ impl MockServer {
                         500,
                         Reason::Internal,
                         format!(
-                            "the logout failed: the session's removal could not be saved in \
-                             localStorage ({why}), so the session is still live and you are \
-                             still logged in"
+                            "the logout failed: the session's removal could not be saved \
+                             ({why}), so the session is still live and you are still logged in"
                         ),
                     );
                 }
@@ -627,7 +789,7 @@ impl MockServer {
 
     /// Keeps the request's changes. Under the Database store they are written over what
     /// was read when the request began, so nothing another tab saved is lost.
-    fn commit(&mut self, open: &mut Open) -> std::result::Result<(), String> {
+    fn commit(&mut self, open: &mut Open) -> std::result::Result<(), StorageError> {
         match &mut open.saved {
             Some(saved) => {
                 saved.sessions = open.table.sessions.clone();
@@ -697,8 +859,10 @@ impl MockServer {
             .map_err(|why| ServerError::Save { what, why })
     }
 
-    fn write(&self, saved: &Saved) -> std::result::Result<(), String> {
-        let text = serde_json::to_string(saved).map_err(|e| e.to_string())?;
+    fn write(&self, saved: &Saved) -> std::result::Result<(), StorageError> {
+        // `Saved` holds only strings, integers, unit enums and lists of such structs: JSON
+        // encodes every value of it, so this cannot fail on any data, read or made.
+        let text = serde_json::to_string(saved).expect("`Saved` always encodes as JSON");
         self.storage.set(STORAGE_KEY, &text)
     }
 
@@ -839,10 +1003,14 @@ fn cookie_in(request: &Request, name: &str) -> Option<String> {
 /// (RFC 6265bis: Lax allows only top-level navigations with a safe method). It still
 /// rides along when another site links or redirects here with a top-level GET, so a GET
 /// that changes something is not protected by it.
-fn set_cookie(name: &str, value: &str, max_age: Option<Millis>) -> String {
+///
+/// `lifetime`: how long the browser keeps the cookie, as `Max-Age` (whole seconds, rounded
+/// up so a lifetime under a second does not delete the cookie at once); `None` for a
+/// session cookie.
+fn set_cookie(name: &str, value: &str, lifetime: Option<Millis>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-    if let Some(ms) = max_age {
-        cookie.push_str(&format!("; Max-Age={}", seconds_rounded_up(ms)));
+    if let Some(lifetime) = lifetime {
+        cookie.push_str(&format!("; Max-Age={}", ceil_seconds(lifetime)));
     }
     cookie
 }

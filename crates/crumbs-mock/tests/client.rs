@@ -67,6 +67,43 @@ fn a_login_lands_the_session_cookie_in_the_jar_and_it_rides_along_after() {
     );
 }
 
+/// `Lifetimes` is public: a remembered lifetime under a second must still give a cookie
+/// that lives (`Max-Age` rounds up), not `Max-Age=0`, which deletes it at once.
+#[test]
+fn a_remembered_lifetime_under_a_second_still_stores_the_cookie() {
+    for strategy in [Strategy::ServerSession, Strategy::CookieOnly] {
+        let clock = Rc::new(ManualClock::at(1_800_000_000_000));
+        let jar = Rc::new(MemoryJar::new(
+            Page::new("127.0.0.1", "/", true),
+            clock.clone(),
+        ));
+        let mut server = MockServer::start(
+            Rc::new(MemoryStorage::default()),
+            clock.clone(),
+            Rc::new(CryptoRandom),
+            Lifetimes {
+                session_ms: 500,
+                remembered_ms: 500,
+            },
+        )
+        .unwrap();
+        server.set_strategy(strategy).unwrap();
+        let client = Client::new(Rc::new(RefCell::new(server)), jar.clone());
+        let answer = client.exchange(login(true));
+        let set_cookie = answer.set_cookies().next().unwrap().to_owned();
+        assert!(
+            set_cookie.contains("Max-Age=1"),
+            "{strategy:?}: {set_cookie}"
+        );
+        assert_eq!(jar.stored().len(), 1, "{strategy:?}: {:?}", answer.notes);
+        if strategy == Strategy::ServerSession {
+            clock.advance(499);
+            let check = client.exchange(Request::get("/api/session"));
+            assert_eq!(check.response.status, 200, "{strategy:?}");
+        }
+    }
+}
+
 #[test]
 fn remember_me_stores_a_persistent_cookie() {
     let (client, jar, _) = setup();
@@ -341,4 +378,12 @@ fn no_log_note_holds_a_backtick_and_each_starts_with_a_capital() {
         assert!(!note.contains('`'), "{note}");
         assert!(note.starts_with(char::is_uppercase), "{note}");
     }
+}
+
+/// The protocol names the time type for servers that do without the cookie layer; it
+/// must stay the cookie layer's own, or values would need converting at every boundary.
+#[test]
+fn the_protocol_and_the_cookie_layer_share_one_time_type() {
+    let same: fn(crumbs_protocol::Millis) -> crumbs_cookies::clock::Millis = |millis| millis;
+    assert_eq!(same(1_800_000_000_000), 1_800_000_000_000);
 }

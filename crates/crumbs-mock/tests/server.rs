@@ -8,8 +8,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use crumbs_cookies::clock::{Clock, ManualClock};
 use crumbs_mock::server::{
-    sign, Lifetimes, MemoryStorage, MockServer, Random, ServerError, Storage, StoreKind, Strategy,
-    MAX_ENTRIES, MAX_FAILURES, QUARANTINE_KEY, STORAGE_KEY,
+    sign, Lifetimes, MemoryStorage, MockServer, Random, ServerError, Storage, StorageError,
+    StoreKind, Strategy, MAX_ENTRIES, MAX_FAILURES, QUARANTINE_KEY, STORAGE_KEY,
 };
 use crumbs_protocol::api::{ErrorBody, Reason, SessionBody};
 use crumbs_protocol::http::{Request, Response};
@@ -65,9 +65,14 @@ impl Storage for BrowserStorage {
         self.map.get(key)
     }
 
-    fn set(&self, key: &str, value: &str) -> Result<(), String> {
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
         match self.writes_left.get() {
-            Some(0) => return Err(QUOTA.to_owned()),
+            Some(0) => {
+                return Err(StorageError::Refused {
+                    key: key.to_owned(),
+                    why: QUOTA.to_owned(),
+                })
+            }
             Some(left) => self.writes_left.set(Some(left - 1)),
             None => {}
         }
@@ -601,11 +606,44 @@ fn a_move_back_to_the_database_that_cannot_be_saved_keeps_the_memory_sessions() 
 }
 
 #[test]
+fn a_quota_refusal_names_the_key_and_the_browsers_reason() {
+    let mut world = World::new();
+    world.storage.refuse_writes();
+    let error = world.server.set_strategy(Strategy::CookieOnly).unwrap_err();
+    let ServerError::Save { what, why } = &error else {
+        panic!("not a save error: {error:?}");
+    };
+    assert!(what.contains("Cookie only"), "{what}");
+    assert_eq!(
+        why,
+        &StorageError::Refused {
+            key: STORAGE_KEY.to_owned(),
+            why: QUOTA.to_owned(),
+        }
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains(&format!("“{STORAGE_KEY}”")) && text.contains(QUOTA),
+        "{text}"
+    );
+    // The answers the page shows name them too.
+    let alice = world.login("alice", "wonderland", false);
+    let text = error_text(&alice);
+    assert!(
+        text.contains(&format!("“{STORAGE_KEY}”")) && text.contains(QUOTA),
+        "{text}"
+    );
+}
+
+#[test]
 fn server_errors_start_with_a_capital_and_say_what_failed() {
     for error in [
         ServerError::Save {
             what: "the switch to “Cookie only”".to_owned(),
-            why: QUOTA.to_owned(),
+            why: StorageError::Refused {
+                key: STORAGE_KEY.to_owned(),
+                why: QUOTA.to_owned(),
+            },
         },
         ServerError::Random("no entropy".to_owned()),
     ] {

@@ -1,47 +1,95 @@
-//! The JSON bodies of the mock endpoint, shared by the server that writes them and the
-//! UI that reads them.
+//! The JSON bodies of the API, shared by the servers that write them and the page that
+//! reads them, so the two cannot drift apart.
 
 use serde::{Deserialize, Serialize};
 
-/// `POST /api/login` request body.
+/// `POST /api/login` request body. Unknown fields are refused, so a typo such as
+/// `"remeber"` is a `400` rather than a silently short session.
+///
+/// ```
+/// use crumbs_protocol::api::LoginRequest;
+/// let body: LoginRequest =
+///     serde_json::from_str(r#"{"username":"alice","password":"wonderland"}"#).unwrap();
+/// assert!(!body.remember, "remember defaults to false");
+/// assert!(serde_json::from_str::<LoginRequest>(r#"{"username":"a","password":"b","admin":true}"#).is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    /// The account name; surrounding blanks are ignored, an empty one is a `400`.
     pub username: String,
+    /// Compared with the account's salted hash; never stored or echoed.
     pub password: String,
+    /// "Remember me": a persistent cookie (`Max-Age`) and the longer session lifetime.
     #[serde(default)]
     pub remember: bool,
 }
 
-/// `200` body of `POST /api/login` and `GET /api/session`.
+/// `200` body of `POST /api/login` and `GET /api/session`: who the server thinks you are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionBody {
+    /// The logged-in user.
     pub user: String,
-    /// When the server forgets the session; `None` when the server keeps no session at
-    /// all (the cookie-only strategy).
+    /// When the server forgets the session, in milliseconds since the Unix epoch; `None`
+    /// when the server keeps no session at all (the cookie-only strategy).
     pub expires_at: Option<crate::Millis>,
     /// How the server decided who you are, in one sentence.
     pub how: String,
 }
 
-/// Why a request failed: `reason` is a stable code, `error` a sentence for people.
+/// The body of every failure (`400`, `401`, `404`, `405`, `429`, `500`): `reason` is a
+/// stable code for programs, `error` a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    /// What went wrong, as a stable code.
     pub reason: Reason,
+    /// What went wrong and what to do, in one sentence that starts lower-case (callers
+    /// compose it into their own).
     pub error: String,
 }
 
+/// Why a request failed, as a stable code (snake_case on the wire).
+///
+/// A newer server may answer with a reason this version does not know: it reads as
+/// [`Reason::Unknown`], so the body (and its sentence for people) is still read. Matches
+/// need a wildcard arm, for the same reason.
+///
+/// ```
+/// use crumbs_protocol::api::{ErrorBody, Reason};
+/// let body: ErrorBody =
+///     serde_json::from_str(r#"{"reason":"some_new_reason","error":"the server says why"}"#)
+///         .unwrap();
+/// assert_eq!(body.reason, Reason::Unknown);
+/// assert_eq!(body.error, "the server says why");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
+    /// `400`: the login body is not a JSON object with `username` and `password`, or the
+    /// username is empty.
     MalformedBody,
+    /// `401`: unknown user or wrong password (the two are not told apart).
     BadCredentials,
+    /// `429`: too many failed logins for this name; `Retry-After` says for how long.
     Throttled,
+    /// `401`: no login cookie came with the request.
     MissingCookie,
+    /// `401`: the session cookie's signature does not match (changed, or signed with an
+    /// earlier secret).
     Tampered,
+    /// `401`: the signature is good but the server has no such session.
     UnknownSession,
+    /// `401`: the session outlived its lifetime on the server.
     Expired,
+    /// `404`: no such route.
     NotFound,
+    /// `405`: the route exists but takes another method; `Allow` names it.
     MethodNotAllowed,
+    /// `500`: the server could not do its part (storage refused a write, no randomness).
     Internal,
+    /// A reason this version of the protocol does not know, from a newer server. Never
+    /// sent: it only stands in for an unknown code when reading.
+    #[serde(other)]
+    Unknown,
 }

@@ -1,10 +1,11 @@
-//! The hooks in headless Chromium: components follow a cookie whoever changes it.
+//! The hooks in headless Chromium and Firefox: components follow a cookie whoever changes it.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
 
 use crumbs_cookies::watch::{self, Sources, CHANNEL_NAME};
 use crumbs_cookies::{CookieJar, CookieJarJson, CookieOptions, DocumentJar};
+use crumbs_test_support::{dom_change, left_until};
 use crumbs_yew::{use_cookie_json, use_cookie_with_options, use_cookies};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -132,16 +133,17 @@ impl<C: BaseComponent> Mounted<C> {
         yew::scheduler::flush().await;
     }
 
-    /// Waits until the shown value is `expected`, up to `limit`; returns the last value.
+    /// Waits until the shown value is `expected`, checking again at each change to the
+    /// component's DOM, up to `limit`; returns the last value.
     async fn wait_for(&self, expected: &str, limit: Duration) -> String {
-        let started = js_sys::Date::now();
+        let deadline = js_sys::Date::now() + limit.as_millis() as f64;
         loop {
             yew::scheduler::flush().await;
             let value = self.value();
-            if value == expected || js_sys::Date::now() - started > limit.as_millis() as f64 {
-                return value;
+            if value == expected || !dom_change(&self.root, left_until(deadline)).await {
+                yew::scheduler::flush().await;
+                return self.value();
             }
-            gloo_timers::future::sleep(Duration::from_millis(10)).await;
         }
     }
 }

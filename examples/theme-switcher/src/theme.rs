@@ -1,14 +1,15 @@
 //! The theme and the cookie that keeps it.
 
+use crumbs_cookies::clock::Millis;
 use crumbs_cookies::{CookieOptions, SameSite};
 
 /// The cookie that holds the choice. Every component reads this one name.
 pub const THEME_COOKIE: &str = "theme";
 
-/// A year, in the unit `CookieOptions::max_age` takes (milliseconds, the cookie layer's
-/// one time type). The host test below checks the `Max-Age` actually written, so a change
-/// of that unit cannot shorten the cookie's life unnoticed.
-const A_YEAR: i64 = 365 * 24 * 60 * 60 * 1000;
+/// A year, in the unit `CookieOptions::max_age` takes (milliseconds, the crate's one
+/// time type). The host test below checks the `Max-Age` actually written, so a change of
+/// that unit cannot shorten the cookie's life unnoticed.
+const A_YEAR: Millis = 365 * 24 * 60 * 60 * 1000;
 
 /// How the theme cookie is written: kept for a year across browser restarts (without a
 /// lifetime it would be forgotten when the browser closes), `Path=/` so every page of the

@@ -9,6 +9,7 @@ use crate::ui::context::use_lab;
 use crate::ui::state::{Purpose, SessionStatus};
 use crumbs_cookies::clock::{Clock, Millis, SystemClock};
 use crumbs_mock::server::Strategy;
+use crumbs_protocol::ceil_seconds;
 use crumbs_protocol::http::Request;
 use crumbs_yew::use_cookie;
 
@@ -108,13 +109,40 @@ fn Countdown(props: &CountdownProps) -> Html {
             move || drop(interval)
         });
     }
-    let left = ((props.expires_at - *now).max(0) + 999) / 1000;
-    let text = if left >= 3600 {
+    let text = time_left(props.expires_at, *now);
+    html! {
+        <p class="countdown">{ "The server forgets this session in " }<time>{ text }</time>{ "." }</p>
+    }
+}
+
+/// The countdown's text: whole seconds left, rounded up, as `m:ss` or, from an hour,
+/// `Hh MMm`. `expires_at` comes from the server's answer, so any value must give text,
+/// never an overflow.
+fn time_left(expires_at: Millis, now: Millis) -> String {
+    let left = ceil_seconds(expires_at.saturating_sub(now));
+    if left >= 3600 {
         format!("{}h {:02}m", left / 3600, left % 3600 / 60)
     } else {
         format!("{}:{:02}", left / 60, left % 60)
-    };
-    html! {
-        <p class="countdown">{ "The server forgets this session in " }<time>{ text }</time>{ "." }</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_left;
+
+    #[test]
+    fn the_countdown_reads_any_expiry_the_server_sends() {
+        for (expires_at, now, shown) in [
+            (90_000, 0, "1:30"),
+            (1, 0, "0:01"),
+            (0, 5_000, "0:00"),
+            (7_260_000, 0, "2h 01m"),
+            (i64::MAX, 0, "2562047788015h 12m"),
+            (i64::MAX, i64::MIN, "2562047788015h 12m"),
+            (i64::MIN, i64::MAX, "0:00"),
+        ] {
+            assert_eq!(time_left(expires_at, now), shown, "{expires_at} at {now}");
+        }
     }
 }

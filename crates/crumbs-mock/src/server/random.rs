@@ -2,6 +2,7 @@ use super::{Result, ServerError};
 
 /// A source of unpredictable bytes, for session ids and the signing secret.
 pub trait Random {
+    /// Fills `bytes` with unpredictable bytes, or says why it cannot: never a weaker source.
     fn fill(&self, bytes: &mut [u8]) -> Result<()>;
 }
 

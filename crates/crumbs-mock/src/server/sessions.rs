@@ -5,12 +5,17 @@ use serde::{Deserialize, Serialize};
 use super::throttle::Throttle;
 use crumbs_cookies::clock::Millis;
 
+/// One login on the server-session strategy: what the signed id in `crumbs.sid` names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// 128 random bits, as 32 hex digits.
     pub id: String,
+    /// Who logged in.
     pub user: String,
+    /// When, in milliseconds since the Unix epoch: tells a cookie signed with the current
+    /// secret from one signed before it.
     pub created_at: Millis,
+    /// When the server forgets it, whatever the cookie says.
     pub expires_at: Millis,
 }
 
@@ -40,10 +45,13 @@ pub enum StoreKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Saved {
+    /// [`SAVED_VERSION`]: data of another version is set aside, not misread.
     pub version: u32,
     /// The signing secret, base64.
     pub secret: String,
+    /// The strategy a new page starts with.
     pub strategy: Strategy,
+    /// The store a new page starts with.
     pub store: StoreKind,
     /// The database's sessions, shared by every tab on the Database store. A tab on the
     /// Memory store keeps its own in memory and leaves these to the other tabs, so they
@@ -56,4 +64,5 @@ pub struct Saved {
     pub throttle: Throttle,
 }
 
+/// The version of [`Saved`] this server writes and reads.
 pub const SAVED_VERSION: u32 = 1;

@@ -10,6 +10,15 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 /// `s:<value>.<signature>`.
+///
+/// ```
+/// use crumbs_mock::server::sign;
+/// // The example from cookie-signature's own tests.
+/// assert_eq!(
+///     sign("hello", b"tobiiscool"),
+///     "s:hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI"
+/// );
+/// ```
 pub fn sign(value: &str, secret: &[u8]) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(value.as_bytes());
@@ -21,6 +30,14 @@ pub fn sign(value: &str, secret: &[u8]) -> String {
 
 /// The value inside a signed string, if the signature is the secret's. The comparison
 /// takes the same time wherever the signatures differ, so timing reveals nothing.
+///
+/// ```
+/// use crumbs_mock::server::{sign, unsign};
+/// let signed = sign("8f3a", b"secret");
+/// assert_eq!(unsign(&signed, b"secret"), Some("8f3a"));
+/// assert_eq!(unsign(&signed.replace("8f3a", "8f3b"), b"secret"), None, "changed");
+/// assert_eq!(unsign(&signed, b"another secret"), None, "signed with another secret");
+/// ```
 pub fn unsign<'a>(signed: &'a str, secret: &[u8]) -> Option<&'a str> {
     let body = signed.strip_prefix("s:")?;
     let (value, signature) = body.rsplit_once('.')?;

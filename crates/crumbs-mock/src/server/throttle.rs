@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::users;
 use crumbs_cookies::clock::Millis;
 
+/// Failed logins for one name that lock it out.
 pub const MAX_FAILURES: u32 = 5;
+/// How long a lockout lasts.
 pub const LOCKOUT_MS: Millis = 30_000;
 /// Failures further apart than this never add up to a lockout: an entry with no failure
 /// this recent is forgotten, whether the name exists or not.
@@ -19,7 +21,8 @@ pub const FAILURE_WINDOW_MS: Millis = 15 * 60 * 1000;
 /// count and buy free guesses. Accounts are few (the demo users), so the cap holds.
 pub const MAX_ENTRIES: usize = 256;
 
-/// Failed logins by name.
+/// Failed logins by name. Only the server changes it; public so the saved data
+/// ([`Saved`](super::Saved)) can name its type.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Throttle {
@@ -58,12 +61,26 @@ impl Entry {
 }
 
 impl Throttle {
+    /// Nothing is tracked: no failure and no lockout.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// assert!(Throttle::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }
 
     /// Forgets spent lockouts and failures older than [`FAILURE_WINDOW_MS`], and keeps
     /// at most [`MAX_ENTRIES`] (saved data may hold more, edited by hand).
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, FAILURE_WINDOW_MS};
+    /// let mut throttle = Throttle::default();
+    /// throttle.failed("bob", 0);
+    /// throttle.prune(FAILURE_WINDOW_MS);
+    /// assert!(throttle.is_empty(), "too old to count");
+    /// ```
     pub fn prune(&mut self, now: Millis) {
         self.by_name.retain_mut(|entry| entry.settle(now));
         self.evict_down_to(MAX_ENTRIES, now);
@@ -71,12 +88,34 @@ impl Throttle {
 
     /// Milliseconds left on `name`'s lockout (never more than [`LOCKOUT_MS`]), if it is
     /// locked out now.
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, LOCKOUT_MS, MAX_FAILURES};
+    /// let mut throttle = Throttle::default();
+    /// assert_eq!(throttle.locked_for("bob", 0), None);
+    /// for _ in 0..MAX_FAILURES {
+    ///     throttle.failed("bob", 0);
+    /// }
+    /// assert_eq!(throttle.locked_for("bob", 0), Some(LOCKOUT_MS));
+    /// assert_eq!(throttle.locked_for("bob", LOCKOUT_MS), None, "over");
+    /// ```
     pub fn locked_for(&mut self, name: &str, now: Millis) -> Option<Millis> {
         self.prune(now);
         let until = self.by_name.iter().find(|e| e.name == name)?.locked_until?;
         Some(until.saturating_sub(now)).filter(|left| *left > 0)
     }
 
+    /// Counts a failed login for `name` at `now`; the [`MAX_FAILURES`]th within
+    /// [`FAILURE_WINDOW_MS`] locks the name for [`LOCKOUT_MS`].
+    ///
+    /// ```
+    /// use crumbs_mock::server::{Throttle, LOCKOUT_MS, MAX_FAILURES};
+    /// let mut throttle = Throttle::default();
+    /// for _ in 0..MAX_FAILURES {
+    ///     throttle.failed("alice", 0);
+    /// }
+    /// assert_eq!(throttle.locked_for("alice", 1_000), Some(LOCKOUT_MS - 1_000));
+    /// ```
     pub fn failed(&mut self, name: &str, now: Millis) {
         self.prune(now);
         let index = match self.by_name.iter().position(|e| e.name == name) {
@@ -101,6 +140,15 @@ impl Throttle {
         }
     }
 
+    /// Forgets `name`'s failures: a good login starts its count afresh.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// let mut throttle = Throttle::default();
+    /// throttle.failed("bob", 0);
+    /// throttle.succeeded("bob");
+    /// assert!(throttle.is_empty());
+    /// ```
     pub fn succeeded(&mut self, name: &str) {
         self.by_name.retain(|e| e.name != name);
     }
@@ -111,6 +159,20 @@ impl Throttle {
     /// lockout from now; a name `mine` forgot (a success) is forgotten here too, unless
     /// another tab changed it since the copy. Names `mine` left as copied are left as
     /// this table has them now, so nothing another tab cleared comes back.
+    ///
+    /// ```
+    /// use crumbs_mock::server::Throttle;
+    /// let base = Throttle::default(); // the database when this tab copied it
+    /// let mut mine = base.clone();
+    /// mine.failed("bob", 10); // this tab, on its own memory
+    /// let mut shared = base.clone();
+    /// shared.failed("alice", 20); // another tab, on the database
+    /// shared.carry(&mine, &base, 30);
+    /// assert!(!shared.is_empty());
+    /// shared.succeeded("alice");
+    /// shared.succeeded("bob");
+    /// assert!(shared.is_empty(), "both names were there");
+    /// ```
     pub fn carry(&mut self, mine: &Throttle, base: &Throttle, now: Millis) {
         let find =
             |table: &Throttle, name: &str| table.by_name.iter().find(|e| e.name == name).cloned();

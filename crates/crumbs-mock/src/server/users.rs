@@ -39,12 +39,25 @@ const USERS: &[User] = &[
 /// its table is full. Answers depend on it only through that eviction: a name whose count
 /// survives a flood of made-up names is an account. The lab accepts that small leak so
 /// that junk cannot reset a real account's count.
+///
+/// ```
+/// use crumbs_mock::server::users;
+/// assert!(users::exists("alice"));
+/// assert!(!users::exists("Alice"), "names are compared exactly");
+/// ```
 pub fn exists(name: &str) -> bool {
     USERS.iter().any(|u| u.name == name)
 }
 
 /// Whether `password` is `username`'s. An unknown user costs as much as a known one, so
 /// timing does not tell which names exist.
+///
+/// ```
+/// use crumbs_mock::server::users;
+/// assert!(users::verify("alice", "wonderland"));
+/// assert!(!users::verify("alice", "builder"));
+/// assert!(!users::verify("mallory", "wonderland"));
+/// ```
 pub fn verify(username: &str, password: &str) -> bool {
     let user = USERS.iter().find(|u| u.name == username);
     let salt = user.map_or([0; 16], |u| u.salt);

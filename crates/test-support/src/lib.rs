@@ -1,0 +1,44 @@
+//! For Crumbs' own browser tests: wait for what a mounted component shows without
+//! sleeping. A test checks its condition, and if it does not hold yet, waits for the next
+//! change to the DOM under its root (a `MutationObserver`), then checks again. The limit
+//! only ever fails a test; nothing waits for a fixed time hoping the page caught up.
+#![deny(missing_docs, missing_debug_implementations)]
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Element;
+
+#[wasm_bindgen(inline_js = "
+export function next_change(root, ms) {
+    return new Promise((resolve) => {
+        let timer;
+        const observer = new MutationObserver(() => {
+            observer.disconnect();
+            clearTimeout(timer);
+            resolve(true);
+        });
+        timer = setTimeout(() => { observer.disconnect(); resolve(false); }, ms);
+        observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+}
+")]
+extern "C" {
+    fn next_change(root: &Element, ms: f64) -> js_sys::Promise;
+}
+
+/// Resolves to `true` at the next change to the DOM under `root`, or to `false` once
+/// `limit_ms` have passed without one. The observer is in place before this returns its
+/// future, and page script runs on one thread, so a change made after the caller's last
+/// check cannot be missed.
+pub async fn dom_change(root: &Element, limit_ms: f64) -> bool {
+    JsFuture::from(next_change(root, limit_ms.max(0.0)))
+        .await
+        .ok()
+        .and_then(|changed| changed.as_bool())
+        .unwrap_or(false)
+}
+
+/// Milliseconds left until `deadline` (a `Date.now()` value), never negative.
+pub fn left_until(deadline: f64) -> f64 {
+    (deadline - js_sys::Date::now()).max(0.0)
+}
