@@ -27,7 +27,7 @@ pub const USER_COOKIE: &str = "crumbs.user";
 /// deletes it at once) and a client told to retry never comes back early. Lengths of zero
 /// or less give 0; the largest [`Millis`] does not overflow. The cookie layer has a
 /// signed kin, `seconds_rounded_up`, for attributes where a negative `Max-Age` means
-/// "delete"; this crate depends on serde alone, so it keeps its own.
+/// "delete"; this crate depends on serde and serde_json alone, so it keeps its own.
 ///
 /// ```
 /// use crumbs_protocol::ceil_seconds;
