@@ -2,10 +2,10 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlDocument;
 
-use super::snapshot::{self, Snapshot};
+use super::error::unavailable;
+use super::snapshot;
 use super::{CookieError, CookieJar, CookiePair, Page, Result};
 use crate::clock::{Clock, Millis, SystemClock};
 
@@ -36,12 +36,9 @@ impl DocumentJar {
     /// # Ok::<(), crumbs_cookies::CookieError>(())
     /// ```
     pub fn new() -> Result<Self> {
-        let document = web_sys::window()
-            .and_then(|window| window.document())
-            .ok_or_else(|| CookieError::Unavailable("there is no window or document".into()))?
-            .dyn_into::<HtmlDocument>()
-            .map_err(|_| CookieError::Unavailable("the document is not an HTML document".into()))?;
-        Ok(Self { document })
+        Ok(Self {
+            document: snapshot::page_document()?,
+        })
     }
 }
 
@@ -61,23 +58,8 @@ impl DocumentJar {
     /// # Ok::<(), crumbs_cookies::CookieError>(())
     /// ```
     pub fn snapshot(&self) -> Result<Rc<Vec<CookiePair>>> {
-        Ok(self.read_snapshot()?.cookies)
+        Ok(snapshot::read(&self.document)?.cookies)
     }
-
-    /// The shared parse with its version, for the watcher.
-    pub(crate) fn read_snapshot(&self) -> Result<Snapshot> {
-        snapshot::read(&self.document)
-    }
-}
-
-pub(crate) fn unavailable(error: JsValue) -> CookieError {
-    CookieError::Unavailable(
-        error
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| error.as_string())
-            .unwrap_or_else(|| "document.cookie threw".into()),
-    )
 }
 
 impl CookieJar for DocumentJar {

@@ -1,6 +1,7 @@
 //! The one error type of the cookie layer.
 
 use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a cookie operation did not do what was asked. Every message says what to change.
 ///
@@ -154,6 +155,18 @@ pub enum CookieError {
 
 /// The cookie layer's result: every fallible operation returns a [`CookieError`].
 pub type Result<T> = std::result::Result<T, CookieError>;
+
+/// What a throwing `document.cookie` or `location` said, as [`CookieError::Unavailable`]
+/// (every reader of the page's jar reports such a failure the same way).
+pub(crate) fn unavailable(error: JsValue) -> CookieError {
+    CookieError::Unavailable(
+        error
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| error.as_string())
+            .unwrap_or_else(|| "document.cookie threw".into()),
+    )
+}
 
 #[cfg(test)]
 mod tests {

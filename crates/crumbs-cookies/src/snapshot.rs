@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlDocument;
 
-use super::document_jar::unavailable;
+use super::error::unavailable;
 use super::{parse, CookieError, CookiePair, Result};
 
 #[wasm_bindgen]
@@ -54,6 +54,16 @@ struct Cache {
 
 thread_local! {
     static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+/// The document of the page this code runs in, seen as an HTML document (the only kind
+/// with `document.cookie`).
+pub(crate) fn page_document() -> Result<HtmlDocument> {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| CookieError::Unavailable("there is no window or document".into()))?
+        .dyn_into::<HtmlDocument>()
+        .map_err(|_| CookieError::Unavailable("the document is not an HTML document".into()))
 }
 
 /// The page's cookies now: the cached parse while `document.cookie` is unchanged,

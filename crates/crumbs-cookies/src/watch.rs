@@ -1,7 +1,7 @@
 //! One watcher per page that tells subscribers when `document.cookie` changed, whoever
 //! changed it:
 //!
-//! - a write through any [`DocumentJar`] in this page (it calls
+//! - a write through any [`DocumentJar`](crate::DocumentJar) in this page (it calls
 //!   [`changed_here`]), which is also announced to other tabs;
 //! - another tab of the same origin, through one `BroadcastChannel`;
 //! - any other script or devtools: the Cookie Store API's `change` event where the browser
@@ -20,8 +20,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, EventTarget};
 
-use super::snapshot::{Snapshot, Version};
-use super::{CookiePair, DocumentJar};
+use super::snapshot::{self, Snapshot, Version};
+use super::CookiePair;
 
 use crate::clock::{Clock, Millis, SystemClock};
 
@@ -217,7 +217,7 @@ pub fn check() {
 }
 
 /// A write was made in this page: tell this page's subscribers and the other tabs, and
-/// remember when the written cookie expires. [`DocumentJar`] calls it on every write;
+/// remember when the written cookie expires. [`DocumentJar`](crate::DocumentJar) calls it on every write;
 /// code that assigns `document.cookie` itself can call it with the line it wrote.
 ///
 /// ```no_run
@@ -248,7 +248,7 @@ pub fn changed_here(written: &str) {
 }
 
 fn read() -> Option<Snapshot> {
-    DocumentJar::new().ok()?.read_snapshot().ok()
+    snapshot::read(&snapshot::page_document().ok()?).ok()
 }
 
 fn activate(sources: Sources) -> Active {
