@@ -60,8 +60,8 @@ impl Default for Lifetimes {
     /// Thirty minutes without "Remember me", seven days with it.
     fn default() -> Self {
         Self {
-            session_ms: 30 * 60 * 1000,
-            remembered_ms: 7 * 24 * 60 * 60 * 1000,
+            session_ms: crumbs_protocol::rules::SESSION_MS,
+            remembered_ms: crumbs_protocol::rules::REMEMBERED_MS,
         }
     }
 }

@@ -37,7 +37,7 @@ pub struct SessionBody {
     pub how: String,
 }
 
-/// The body of every failure (`400`, `401`, `404`, `405`, `429`, `500`): `reason` is a
+/// The body of every failure (`400`, `401`, `404`, `405`, `413`, `429`, `500`): `reason` is a
 /// stable code for programs, `error` a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -86,10 +86,44 @@ pub enum Reason {
     NotFound,
     /// `405`: the route exists but takes another method; `Allow` names it.
     MethodNotAllowed,
+    /// `413`: the body is larger than [`MAX_BODY_BYTES`](crate::rules::MAX_BODY_BYTES);
+    /// the server stopped reading it.
+    BodyTooLarge,
     /// `500`: the server could not do its part (storage refused a write, no randomness).
     Internal,
     /// A reason this version of the protocol does not know, from a newer server. Never
     /// sent: it only stands in for an unknown code when reading.
     #[serde(other)]
     Unknown,
+}
+
+/// `200` body of `GET /api/health`, which only a real server answers: which backend and
+/// which session store. The page offers "Real server" when this reads back with
+/// `backend` `"server"`.
+///
+/// ```
+/// use crumbs_protocol::api::HealthBody;
+/// let body: HealthBody = serde_json::from_str(r#"{"backend":"server","store":"sqlite"}"#).unwrap();
+/// assert_eq!(body.backend, "server");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthBody {
+    /// `"server"` for crumbs-server.
+    pub backend: String,
+    /// Where sessions live: `"sqlite"`, `"memory"` or `"redis"`.
+    pub store: String,
+}
+
+/// `200` body of `GET /api/cookies`, which only a real server answers: the names of the
+/// cookies the request carried, in order. Never their values.
+///
+/// ```
+/// use crumbs_protocol::api::CookieNamesBody;
+/// let body: CookieNamesBody = serde_json::from_str(r#"{"names":["crumbs.sid","theme"]}"#).unwrap();
+/// assert_eq!(body.names, ["crumbs.sid", "theme"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CookieNamesBody {
+    /// The cookies' names, as the request's `Cookie` header listed them.
+    pub names: Vec<String>,
 }

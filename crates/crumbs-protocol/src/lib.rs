@@ -2,12 +2,15 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub mod api;
+mod cookie_names;
 mod exchange;
 pub mod http;
+pub mod rules;
 
 use std::future::Future;
 use std::pin::Pin;
 
+pub use cookie_names::{decode_cookie_names, encode_cookie_names, COOKIE_NAMES_HEADER};
 pub use exchange::Exchange;
 pub use http::{reason_phrase, Headers, Method, Request, Response};
 
@@ -117,6 +120,7 @@ mod tests {
             Reason::Expired,
             Reason::NotFound,
             Reason::MethodNotAllowed,
+            Reason::BodyTooLarge,
             Reason::Internal,
         ] {
             let text = serde_json::to_string(&reason).unwrap();

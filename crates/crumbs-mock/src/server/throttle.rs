@@ -8,13 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::users;
 use crumbs_cookies::clock::Millis;
 
-/// Failed logins for one name that lock it out.
-pub const MAX_FAILURES: u32 = 5;
-/// How long a lockout lasts.
-pub const LOCKOUT_MS: Millis = 30_000;
-/// Failures further apart than this never add up to a lockout: an entry with no failure
-/// this recent is forgotten, whether the name exists or not.
-pub const FAILURE_WINDOW_MS: Millis = 15 * 60 * 1000;
+// The protocol's rules, so the real server locks names out exactly as the mock does.
+// Failures further apart than the window never add up to a lockout: an entry with no
+// failure that recent is forgotten, whether the name exists or not.
+pub use crumbs_protocol::rules::{FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_FAILURES};
 /// At most this many names are tracked, so a stream of made-up names cannot grow the
 /// table (or the saved data) without end. When it is full, made-up names are evicted
 /// before accounts: otherwise failures on made-up names would push out a real name's

@@ -3,8 +3,9 @@
 
 use sha2::Sha256;
 
-/// What the page lists so a newcomer can log in.
-pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "wonderland"), ("bob", "builder")];
+/// What the page lists so a newcomer can log in: the protocol's, so every backend knows
+/// the same accounts.
+pub use crumbs_protocol::rules::DEMO_ACCOUNTS;
 
 /// PBKDF2 rounds for the demo hashes. Current guidance (OWASP's password storage cheat
 /// sheet) asks 600,000 for PBKDF2-HMAC-SHA256; in this page's Wasm that would make every
