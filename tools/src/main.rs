@@ -1,8 +1,12 @@
 //! `crumbs-tools bench`: the figures `make bench` prints, each beside its baseline.
 //! `crumbs-tools screenshot FILE`: the README's picture of the lab, from the release build.
 //! `crumbs-tools http-state DIR`: the http-state cookie suite run against `MemoryJar`.
+//! `crumbs-tools bench-server [--baseline-only]`: the server figure `make bench` prints,
+//! crumbs-server beside express-session (`--baseline-only`: express-session alone).
 
 mod http_state;
+mod load;
+mod server_bench;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,17 +20,28 @@ use flate2::Compression;
 const LOADS: usize = 11;
 const WAIT: Duration = Duration::from_secs(60);
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // The browser work drives one WebDriver session: one thread is enough. The server
+    // figure builds its own multi-threaded runtime for the load.
+    let browser_runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
     match args.first().map(String::as_str) {
-        Some("bench") => bench(&root).await,
+        Some("bench") => browser_runtime()?.block_on(bench(&root)),
+        Some("bench-server") => match args.get(1).map(String::as_str) {
+            None => server_bench::run(&root, false),
+            Some("--baseline-only") => server_bench::run(&root, true),
+            Some(other) => bail!("bench-server takes --baseline-only or nothing, not {other:?}"),
+        },
         Some("screenshot") => {
             let out = args
                 .get(1)
                 .context("usage: crumbs-tools screenshot FILE.png")?;
-            screenshot(&root, Path::new(out)).await
+            browser_runtime()?.block_on(screenshot(&root, Path::new(out)))
         }
         Some("http-state") => {
             let dir = args
@@ -35,7 +50,8 @@ async fn main() -> Result<()> {
             http_state::run(Path::new(dir))
         }
         _ => bail!(
-            "usage: crumbs-tools bench | crumbs-tools screenshot FILE.png | crumbs-tools http-state DIR"
+            "usage: crumbs-tools bench | crumbs-tools bench-server [--baseline-only] | \
+             crumbs-tools screenshot FILE.png | crumbs-tools http-state DIR"
         ),
     }
 }
