@@ -1,10 +1,11 @@
-# Two commands do everything on a fresh machine: `make serve` and `make test`.
+# Two commands do everything on a fresh machine: `make serve` and `make test`. A third,
+# `make serve-server`, serves the lab with the real server (crumbs-server) behind it.
 SHELL := /bin/bash
 CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CARGO_HOME)/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: setup serve build test test-host test-browser test-e2e lint bench screenshot http-state
+.PHONY: setup serve serve-server serve-redis build test test-host test-browser test-e2e lint bench screenshot http-state
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +13,44 @@ setup:
 serve: setup
 	@echo "Crumbs is served at http://127.0.0.1:8080/ (Ctrl-C stops it)"
 	trunk serve --address 127.0.0.1 --port 8080
+
+# The lab with the real server: crumbs-server on 127.0.0.1:3000 (SQLite file and signing
+# key under .crumbs-server/, kept across runs), and trunk on 127.0.0.1:8080 proxying /api to
+# it (no_redirect: a followed redirect would drop its own Set-Cookie). Ctrl-C stops both;
+# the trap stops the server whichever way this ends, so nothing is left running.
+SERVER_DATA := .crumbs-server
+serve-server: setup
+	cargo build --release -p crumbs-server
+	@mkdir -p $(SERVER_DATA)
+	@trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
+	target/release/crumbs-server --addr 127.0.0.1:3000 \
+	  --db $(SERVER_DATA)/sessions.sqlite3 --key-file $(SERVER_DATA)/signing.key & server=$$!; \
+	until (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; do \
+	  kill -0 $$server 2>/dev/null || { wait $$server; exit 1; }; sleep 0.1; \
+	done; \
+	echo "Crumbs with the real server: open http://127.0.0.1:8080/?backend=server (Ctrl-C stops both)"; \
+	trunk serve --address 127.0.0.1 --port 8080 \
+	  --proxy-backend http://127.0.0.1:3000/api --proxy-no-redirect
+
+# Several instances behind one address: a Redis of its own on 127.0.0.1:6390 (nothing
+# saved to disk), two crumbs-server instances (3001, 3002) sharing it and one signing key,
+# each serving the release build, and a round-robin balancer on 127.0.0.1:8080 handing
+# connections to each in turn. Ctrl-C stops all four.
+serve-redis: build
+	cargo build --release -p crumbs-server --features redis
+	cargo build --release -p crumbs-tools
+	@mkdir -p $(SERVER_DATA)
+	@pids=; trap 'kill $$pids 2>/dev/null; wait 2>/dev/null' EXIT; \
+	wait_for() { until (exec 3<>/dev/tcp/127.0.0.1/$$1) 2>/dev/null; do \
+	  kill -0 $$2 2>/dev/null || { echo "$$3 did not start"; exit 1; }; sleep 0.1; done; }; \
+	redis-server --bind 127.0.0.1 --port 6390 --save '' --appendonly no >/dev/null & pids="$$!"; \
+	wait_for 6390 $$! redis-server; \
+	for port in 3001 3002; do \
+	  target/release/crumbs-server --addr 127.0.0.1:$$port --dist dist \
+	    --redis redis://127.0.0.1:6390 --key-file $(SERVER_DATA)/signing.key & pids="$$pids $$!"; \
+	  wait_for $$port $$! "crumbs-server on $$port"; \
+	done; \
+	target/release/crumbs-tools balance 127.0.0.1:8080 127.0.0.1:3001 127.0.0.1:3002
 
 build: setup
 	trunk build --release
@@ -68,9 +107,11 @@ build-examples: setup
 	cd examples/theme-switcher && trunk build --release
 
 # The release build, end to end, in each browser (tests/e2e.rs reads CRUMBS_BROWSER):
-# reload, restart, tamper, expiry.
+# reload, restart, tamper, expiry; and served by crumbs-server (debug, with Redis: the
+# same build `make test-host` made, so nothing compiles twice).
 E2E_BROWSERS := chromium firefox
 test-e2e: build
+	cargo build --workspace --all-features --bin crumbs-server
 	@failed=(); \
 	for browser in $(E2E_BROWSERS); do \
 	  echo "== end-to-end scenarios in $$browser"; \

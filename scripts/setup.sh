@@ -23,13 +23,15 @@ for component in clippy rustfmt; do
 done
 
 # Chromium and Firefox ESR for the browser tests; OpenSSL headers for the WebDriver
-# client's TLS stack.
+# client's TLS stack; Redis for the several-instances set-up of crumbs-server and its
+# tests (installed, not started as a service: tests start their own on a free port).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   apt-get update -qq
@@ -67,4 +69,4 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   npm install --silent --no-audit --no-fund --prefix .tools "binaryen@$BINARYEN_VERSION"
 fi
 
-step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | grep -o 'version [0-9]*'), $(geckodriver --version | sed -n 1p), $(firefox-esr --version 2>/dev/null)"
+step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | grep -o 'version [0-9]*'), $(geckodriver --version | sed -n 1p), $(firefox-esr --version 2>/dev/null), $(redis-server --version | cut -d' ' -f1-3)"

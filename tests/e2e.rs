@@ -8,8 +8,9 @@
 //! `target/e2e/<scenario>/`, each file named with the browser (`firefox-screenshot.png`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -27,12 +28,14 @@ const WAIT: Duration = Duration::from_secs(10);
 struct Page<'a> {
     kind: BrowserKind,
     client: &'a Client,
-    server: &'a StaticServer,
+    /// Where the page is served: the static server (`http://localhost:PORT`) or a
+    /// crumbs-server (`http://127.0.0.1:PORT`).
+    origin: &'a str,
 }
 
 impl Page<'_> {
     async fn open(&self, path: &str) -> Result<()> {
-        self.client.goto(&self.server.url(path)).await?;
+        self.client.goto(&format!("{}{path}", self.origin)).await?;
         self.wait_for_text("Page load #").await
     }
 
@@ -283,6 +286,28 @@ impl Page<'_> {
             .find(|c| c.name() == name))
     }
 
+    /// What page script sees: `document.cookie`.
+    async fn document_cookie(&self) -> Result<String> {
+        let value = self
+            .client
+            .execute("return document.cookie;", vec![])
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The host of the page's origin, as a cookie's `Domain`.
+    fn host(&self) -> String {
+        let after_scheme = self
+            .origin
+            .split_once("://")
+            .map_or(self.origin, |(_, rest)| rest);
+        after_scheme
+            .split(':')
+            .next()
+            .unwrap_or(after_scheme)
+            .to_owned()
+    }
+
     /// Replaces a cookie's value as devtools would.
     async fn overwrite_cookie(&self, name: &str, value: &str) -> Result<()> {
         let _ = self.client.delete_cookie(name).await;
@@ -292,7 +317,7 @@ impl Page<'_> {
         // Firefox refuses one with Domain `localhost` (NS_ERROR_ILLEGAL_VALUE from its
         // cookie manager) and makes a host-only cookie when none is given.
         if self.kind == BrowserKind::Chromium {
-            cookie.set_domain("localhost");
+            cookie.set_domain(self.host());
         }
         cookie.set_same_site(SameSite::Lax);
         self.client.add_cookie(cookie).await?;
@@ -377,9 +402,223 @@ impl Drop for Run {
     }
 }
 
+/// A crumbs-server process serving the release build and the API on one origin, on a
+/// loopback port of its own; stopped when dropped. The binary is the one `make test-e2e`
+/// builds (`CRUMBS_SERVER_BIN` overrides its path).
+struct RealServer {
+    child: Option<Child>,
+    port: u16,
+    args: Vec<String>,
+}
+
+impl RealServer {
+    /// Starts `crumbs-server --addr 127.0.0.1:PORT --dist dist ARGS…` and waits until
+    /// `/api/health` answers as the server.
+    fn start(args: &[String]) -> Result<Self> {
+        let port = free_port()?;
+        let mut server = Self {
+            child: None,
+            port,
+            args: args.to_vec(),
+        };
+        server.restart()?;
+        Ok(server)
+    }
+
+    fn binary() -> Result<PathBuf> {
+        let path = std::env::var_os("CRUMBS_SERVER_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/debug/crumbs-server"),
+            PathBuf::from,
+        );
+        ensure!(
+            path.exists(),
+            "no crumbs-server at {}: `make test-e2e` builds it",
+            path.display()
+        );
+        Ok(path)
+    }
+
+    /// Starts the process again on the same port with the same arguments (a server
+    /// restart, as an operator would do one).
+    fn restart(&mut self) -> Result<()> {
+        self.stop()?;
+        let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+        let child = Command::new(Self::binary()?)
+            .arg("--addr")
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--dist")
+            .arg(&dist)
+            .args(&self.args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting crumbs-server")?;
+        self.child = Some(child);
+        self.wait_until_healthy()
+    }
+
+    fn wait_until_healthy(&mut self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .map(Child::try_wait)
+                .transpose()?
+                .flatten()
+            {
+                let mut why = String::new();
+                if let Some(stderr) = self.child.as_mut().and_then(|c| c.stderr.as_mut()) {
+                    let _ = stderr.read_to_string(&mut why);
+                }
+                bail!("crumbs-server exited ({status}) on start: {why}");
+            }
+            if let Ok(answer) = http_get(self.port, "/api/health") {
+                if answer.starts_with("HTTP/1.1 200") && answer.contains("\"backend\":\"server\"") {
+                    return Ok(());
+                }
+            }
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "crumbs-server on port {} never answered /api/health",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the process with SIGTERM, as `kill` or a service manager would, and waits.
+    fn stop(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let status = child.wait()?;
+            ensure!(status.success(), "crumbs-server stopped with {status}");
+        }
+        Ok(())
+    }
+
+    fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for RealServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A redis-server of the test's own on a free loopback port, nothing saved to disk;
+/// stopped when dropped. Debian's, installed by `make setup`.
+struct RedisServer {
+    child: Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start() -> Result<Self> {
+        let port = free_port()?;
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting redis-server (`make setup` installs Debian's)")?;
+        let mut redis = Self { child, port };
+        let started = Instant::now();
+        loop {
+            if let Some(status) = redis.child.try_wait()? {
+                bail!("redis-server exited ({status}) on start");
+            }
+            if redis_ping(port).is_ok() {
+                return Ok(redis);
+            }
+            ensure!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server on port {port} never answered PING"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn http_get(port: u16, path: &str) -> Result<String> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+fn redis_ping(port: u16) -> Result<()> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    stream.write_all(b"PING\r\n")?;
+    let mut answer = [0u8; 7];
+    stream.read_exact(&mut answer)?;
+    ensure!(&answer == b"+PONG\r\n", "redis answered {answer:?}");
+    Ok(())
+}
+
+/// A directory for one scenario's server files (SQLite database, signing key), removed
+/// when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(scenario: &str) -> Result<Self> {
+        let path = std::env::temp_dir().join(format!(
+            "crumbs-e2e-server-{scenario}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)?;
+        Ok(Self(path))
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 struct Ctx {
     run: Run,
     browser: Option<Browser>,
+    /// The origin pages open at: the static server's, unless a scenario serves the lab
+    /// from a crumbs-server.
+    origin: String,
 }
 
 impl Ctx {
@@ -395,7 +634,7 @@ impl Ctx {
         Page {
             kind: self.run.kind,
             client: self.browser.as_ref().expect("a running browser").client(),
-            server: &self.run.server,
+            origin: &self.origin,
         }
     }
 
@@ -412,7 +651,12 @@ impl Ctx {
 /// Runs one scenario in a fresh browser; on failure saves the evidence; always cleans up.
 async fn scenario(name: &str, body: impl AsyncFnOnce(&mut Ctx) -> Result<()>) {
     let run = Run::new(name).unwrap_or_else(|error| panic!("{name}: {error:?}"));
-    let mut ctx = Ctx { run, browser: None };
+    let origin = run.server.url("");
+    let mut ctx = Ctx {
+        run,
+        browser: None,
+        origin,
+    };
     let outcome = match Browser::start_as(ctx.run.kind, &ctx.run.profile).await {
         Ok(browser) => {
             ctx.browser = Some(browser);
@@ -835,6 +1079,155 @@ impl LogEntry {
             _ => bail!("not one Set-Cookie for {name} in {self:?}"),
         }
     }
+}
+
+// ------------------------------------------------- the real server (crumbs-server)
+
+/// The lab on a real server, as `make serve-server` offers it: SQLite in a file, a key
+/// file made once.
+fn sqlite_server(files: &TempDir) -> Result<RealServer> {
+    RealServer::start(&[
+        "--db".to_owned(),
+        files.file("sessions.sqlite3"),
+        "--key-file".to_owned(),
+        files.file("signing.key"),
+    ])
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn s13_real_server_cookie_is_httponly_and_the_login_outlives_reload_and_server_restart() {
+    scenario("s13-real-server", async |ctx| {
+        let files = TempDir::new("s13")?;
+        let mut server = sqlite_server(&files)?;
+        ctx.origin = server.origin();
+        let page = ctx.opened("/?backend=server").await?;
+        page.log_in("alice", "wonderland", false).await?;
+
+        let cookie = page
+            .browser_cookie("crumbs.sid")
+            .await?
+            .context("the browser's store has no crumbs.sid after login")?;
+        ensure!(cookie.http_only() == Some(true), "{cookie:?}");
+        let seen_by_script = page.document_cookie().await?;
+        ensure!(
+            !seen_by_script.contains("crumbs.sid"),
+            "document.cookie shows the HttpOnly cookie: {seen_by_script}"
+        );
+        ensure!(
+            page.table_value("crumbs.sid").await?.is_none(),
+            "the cookie table lists an HttpOnly cookie"
+        );
+
+        page.reload_checked("GET /api/session → 200 OK").await?;
+        ensure!(page.session_settled().await?.contains("Logged in as alice"));
+
+        // Only the server restarts; the browser keeps its cookie, SQLite keeps the session.
+        server.restart()?;
+        page.reload_checked("GET /api/session → 200 OK").await?;
+        let body = page.session_settled().await?;
+        ensure!(body.contains("Logged in as alice"), "{body}");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn s14_real_server_refuses_an_edited_cookie_and_a_replayed_one() {
+    scenario("s14-real-server-refusals", async |ctx| {
+        let files = TempDir::new("s14")?;
+        let server = sqlite_server(&files)?;
+        ctx.origin = server.origin();
+        let page = ctx.opened("/?backend=server").await?;
+        page.log_in("alice", "wonderland", false).await?;
+        let real = page
+            .browser_cookie("crumbs.sid")
+            .await?
+            .context("a session cookie")?;
+
+        // An edit as devtools makes one: the signature no longer matches.
+        let mut edited = real.value().to_owned();
+        let last = edited.pop().context("a non-empty cookie")?;
+        edited.push(if last == 'A' { 'B' } else { 'A' });
+        page.overwrite_cookie("crumbs.sid", &edited).await?;
+        let refused = page
+            .reload_checked("GET /api/session → 401 Unauthorized")
+            .await?;
+        ensure!(refused.text.contains("tampered"), "{refused:?}");
+        ensure!(page.session_settled().await?.contains("Not logged in"));
+        ensure!(
+            page.browser_cookie("crumbs.sid").await?.is_none(),
+            "the edited cookie is cleared by the server's answer"
+        );
+
+        // Log out, then replay the old cookie: the server forgot the session.
+        page.log_in("bob", "builder", false).await?;
+        let old = page
+            .browser_cookie("crumbs.sid")
+            .await?
+            .context("a session cookie")?;
+        page.click("Log out").await?;
+        page.wait_for_text("Not logged in").await?;
+        ensure!(
+            page.browser_cookie("crumbs.sid").await?.is_none(),
+            "logout clears the cookie"
+        );
+        page.overwrite_cookie("crumbs.sid", old.value()).await?;
+        let replayed = page
+            .reload_checked("GET /api/session → 401 Unauthorized")
+            .await?;
+        ensure!(replayed.text.contains("unknown_session"), "{replayed:?}");
+        ensure!(page.session_settled().await?.contains("Not logged in"));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn s15_two_real_servers_on_one_redis_share_logins_and_logouts() {
+    scenario("s15-redis", async |ctx| {
+        let redis = RedisServer::start()?;
+        let files = TempDir::new("s15")?;
+        // One key file: instances that share sessions must sign alike.
+        let args = [
+            "--redis".to_owned(),
+            redis.url(),
+            "--key-file".to_owned(),
+            files.file("signing.key"),
+        ];
+        let first = RealServer::start(&args)?;
+        let second = RealServer::start(&args)?;
+
+        ctx.origin = first.origin();
+        let page = ctx.opened("/?backend=server").await?;
+        page.log_in("alice", "wonderland", false).await?;
+        let cookie = page
+            .browser_cookie("crumbs.sid")
+            .await?
+            .context("a session cookie")?;
+
+        // Cookies do not tell ports apart: the second instance gets the same cookie.
+        ctx.origin = second.origin();
+        let page = ctx.opened("/?backend=server").await?;
+        let body = page.session_settled().await?;
+        ensure!(
+            body.contains("Logged in as alice"),
+            "the second instance: {body}"
+        );
+        page.click("Log out").await?;
+        page.wait_for_text("Not logged in").await?;
+
+        ctx.origin = first.origin();
+        let page = ctx.page();
+        page.overwrite_cookie("crumbs.sid", cookie.value()).await?;
+        page.open("/?backend=server").await?;
+        let replayed = page
+            .wait_for_exchange(0, "GET /api/session → 401 Unauthorized")
+            .await?;
+        ensure!(replayed.text.contains("unknown_session"), "{replayed:?}");
+        ensure!(page.session_settled().await?.contains("Not logged in"));
+        Ok(())
+    })
+    .await;
 }
 
 /// `m:ss` or `Hh MMm`, as the session countdown writes time left.

@@ -3,7 +3,10 @@
 //! `crumbs-tools http-state DIR`: the http-state cookie suite run against `MemoryJar`.
 //! `crumbs-tools bench-server [--baseline-only]`: the server figure `make bench` prints,
 //! crumbs-server beside express-session (`--baseline-only`: express-session alone).
+//! `crumbs-tools balance LISTEN BACKEND…`: one address in front of several crumbs-server
+//! instances (`make serve-redis`).
 
+mod balance;
 mod http_state;
 mod load;
 mod server_bench;
@@ -49,9 +52,23 @@ fn main() -> Result<()> {
                 .context("usage: crumbs-tools http-state DIR (the suite's tests/data folder)")?;
             http_state::run(Path::new(dir))
         }
+        Some("balance") => {
+            let (listen, backends) = args
+                .get(1)
+                .zip(args.get(2..).filter(|b| !b.is_empty()))
+                .context("usage: crumbs-tools balance LISTEN_ADDR BACKEND_ADDR…")?;
+            let listener = std::net::TcpListener::bind(listen)
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            println!(
+                "Balancing http://{listen}/ between {} (Ctrl-C stops it)",
+                backends.join(" and ")
+            );
+            balance::serve(listener, backends.to_vec())
+        }
         _ => bail!(
             "usage: crumbs-tools bench | crumbs-tools bench-server [--baseline-only] | \
-             crumbs-tools screenshot FILE.png | crumbs-tools http-state DIR"
+             crumbs-tools screenshot FILE.png | crumbs-tools http-state DIR | \
+             crumbs-tools balance LISTEN BACKEND…"
         ),
     }
 }
