@@ -99,6 +99,23 @@ app.get('/api/session', (req, res) => {
   });
 });
 
+// Errors as the protocol's JSON bodies, not express's HTML page with a stack trace: a body
+// that is not JSON (400), one over the limit (413), anything else (500).
+app.use((error, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const status = error.status === 400 || error.status === 413 ? error.status : 500;
+  const [reason, text] =
+    status === 400
+      ? ['malformed_body', 'the login body is not JSON']
+      : status === 413
+        ? ['body_too_large', 'the request body is larger than 16 KiB']
+        : ['internal', 'the server could not do its part'];
+  res.status(status).json({ reason, error: text });
+});
+
 const port = Number.parseInt(process.argv[2] ?? process.env.PORT ?? '0', 10);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`not a port: ${process.argv[2] ?? process.env.PORT}`);
