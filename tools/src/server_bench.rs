@@ -37,8 +37,9 @@ pub struct Figure {
 /// How to tell a started server is ready.
 #[derive(Clone, Copy)]
 enum Ready {
-    /// `GET /api/health` answers 200 with `"backend":"server"`: crumbs-server.
-    Health,
+    /// `GET /api/health` answers 200: crumbs-server, whose answer must then name this
+    /// store, so the figure is never printed for the wrong one.
+    Health { store: &'static str },
     /// The port accepts connections: the baseline listens only once it is set up.
     Port,
 }
@@ -135,7 +136,10 @@ async fn start(spec: &Spec, scratch: &Path) -> Result<Running> {
                 running.log_tail()
             );
         }
-        if is_ready(addr, spec.ready).await {
+        if is_ready(addr, spec.ready)
+            .await
+            .with_context(|| format!("{} on {addr}", running.label))?
+        {
             return Ok(running);
         }
         ensure!(
@@ -150,21 +154,38 @@ async fn start(spec: &Spec, scratch: &Path) -> Result<Running> {
     }
 }
 
-async fn is_ready(addr: SocketAddr, ready: Ready) -> bool {
+/// `Ok(false)`: not yet; an error: something answers, but not the server expected.
+async fn is_ready(addr: SocketAddr, ready: Ready) -> Result<bool> {
     let Ok(mut connection) = Connection::open(addr).await else {
-        return false;
+        return Ok(false);
     };
-    match ready {
-        Ready::Port => true,
-        Ready::Health => connection
-            .exchange(&load::get_request(addr, "/api/health", None))
-            .await
-            .is_ok_and(|response| {
-                response.head.status == 200
-                    && serde_json::from_slice::<serde_json::Value>(&response.body)
-                        .is_ok_and(|body| body["backend"] == "server")
-            }),
-    }
+    let Ready::Health { store } = ready else {
+        return Ok(true);
+    };
+    let Ok(response) = connection
+        .exchange(&load::get_request(addr, "/api/health", None))
+        .await
+    else {
+        return Ok(false);
+    };
+    let body = String::from_utf8_lossy(&response.body);
+    check_health(response.head.status, &body, store)?;
+    Ok(true)
+}
+
+/// The health answer of a crumbs-server keeping its sessions in `store`.
+fn check_health(status: u16, body: &str, store: &str) -> Result<()> {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    ensure!(
+        status == 200 && json["backend"] == "server",
+        "GET /api/health answered {status} {body:?}, not crumbs-server's health"
+    );
+    ensure!(
+        json["store"] == store,
+        "crumbs-server keeps its sessions in {}, not in {store}: {body}",
+        json["store"]
+    );
+    Ok(())
 }
 
 /// Logs alice in and checks her cookie is taken back: the `Cookie` header value the load
@@ -273,7 +294,7 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
             "--key-file".to_owned(),
             path(&scratch.0.join("memory.key")),
         ],
-        ready: Ready::Health,
+        ready: Ready::Health { store: "memory" },
     };
     let sqlite = Spec {
         label: "crumbs-server (SQLite)",
@@ -288,7 +309,7 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
             "--key-file".to_owned(),
             path(&scratch.0.join("sqlite.key")),
         ],
-        ready: Ready::Health,
+        ready: Ready::Health { store: "sqlite" },
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -392,6 +413,19 @@ mod tests {
             requests_per_s,
             p99: Duration::from_secs_f64(p99_ms / 1000.0),
         }
+    }
+
+    #[test]
+    fn only_a_crumbs_server_on_the_expected_store_counts_as_ready() {
+        check_health(200, r#"{"backend":"server","store":"memory"}"#, "memory").unwrap();
+        let wrong_store = check_health(200, r#"{"backend":"server","store":"sqlite"}"#, "memory");
+        assert_eq!(
+            wrong_store.unwrap_err().to_string(),
+            r#"crumbs-server keeps its sessions in "sqlite", not in memory: {"backend":"server","store":"sqlite"}"#
+        );
+        assert!(check_health(404, "{}", "memory").is_err());
+        assert!(check_health(200, "<html>", "memory").is_err());
+        assert!(check_health(200, r#"{"backend":"mock","store":"memory"}"#, "memory").is_err());
     }
 
     #[test]
