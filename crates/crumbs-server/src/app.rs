@@ -105,6 +105,7 @@ pub fn api_routes(
             get(health).fallback(|| async { method_not_allowed("GET") }),
         )
         .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .layer(sessions)
         .with_state(state);
