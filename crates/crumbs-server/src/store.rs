@@ -247,3 +247,84 @@ async fn open_redis(url: &str) -> Result<OpenStore, ServerError> {
 async fn open_redis(_url: &str) -> Result<OpenStore, ServerError> {
     Err(ServerError::RedisNotBuilt)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crumbs_protocol::rules::SESSION_MS;
+
+    fn record_for(login: &Login) -> Record {
+        let mut data = std::collections::HashMap::new();
+        data.insert(LOGIN_KEY.to_owned(), serde_json::to_value(login).unwrap());
+        Record {
+            id: Id::default(),
+            data,
+            // What tower-sessions files a session cookie's record under: two weeks.
+            expiry_date: OffsetDateTime::now_utc() + time::Duration::weeks(2),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_is_filed_under_its_login_expiry_not_the_cookie_setting() {
+        let store = LifetimeStore::new(MemoryStore::default());
+        let login = Login {
+            user: "alice".to_owned(),
+            remember: false,
+            expires_at: now_ms() + SESSION_MS,
+        };
+        let mut record = record_for(&login);
+        store.create(&mut record).await.unwrap();
+        let kept = store.load(&record.id).await.unwrap().unwrap();
+        let filed = kept.expiry_date.unix_timestamp_nanos() / 1_000_000;
+        assert_eq!(
+            filed,
+            i128::from(login.expires_at),
+            "thirty minutes, not two weeks"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_session_past_its_login_expiry_is_forgotten_by_the_store() {
+        let store = LifetimeStore::new(MemoryStore::default());
+        let login = Login {
+            user: "bob".to_owned(),
+            remember: true,
+            expires_at: now_ms() - 1,
+        };
+        let mut record = record_for(&login);
+        store.create(&mut record).await.unwrap();
+        assert_eq!(store.load(&record.id).await.unwrap(), None);
+        // A save files it under the login's expiry too.
+        let mut live = record_for(&Login {
+            expires_at: now_ms() + SESSION_MS,
+            ..login.clone()
+        });
+        store.create(&mut live).await.unwrap();
+        live.data
+            .insert(LOGIN_KEY.to_owned(), serde_json::to_value(&login).unwrap());
+        store.save(&live).await.unwrap();
+        assert_eq!(store.load(&live.id).await.unwrap(), None);
+    }
+
+    #[test]
+    fn the_cookie_lasts_until_the_login_expires_in_whole_seconds_rounded_up() {
+        let login = Login {
+            user: "alice".to_owned(),
+            remember: true,
+            expires_at: 10_500,
+        };
+        assert_eq!(
+            login.cookie_expiry(0),
+            Expiry::OnInactivity(time::Duration::seconds(11))
+        );
+        assert_eq!(
+            login.cookie_expiry(20_000),
+            Expiry::OnInactivity(time::Duration::seconds(0))
+        );
+        let session_cookie = Login {
+            remember: false,
+            ..login
+        };
+        assert_eq!(session_cookie.cookie_expiry(0), Expiry::OnSessionEnd);
+    }
+}
