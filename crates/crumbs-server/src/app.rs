@@ -449,7 +449,13 @@ async fn echo_cookie_names(request: Request, next: Next) -> Response {
 /// handler clears `crumbs.sid` the session layer may add its own removal line too, and one
 /// clear line is what the page's log should show.
 async fn one_set_cookie_per_name(mut response: Response) -> Response {
-    let lines: Vec<HeaderValue> = response.headers_mut().remove_all_set_cookie();
+    let lines: Vec<HeaderValue> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    response.headers_mut().remove(SET_COOKIE);
     let mut seen: Vec<String> = Vec::new();
     for line in lines {
         let name = line
@@ -466,18 +472,6 @@ async fn one_set_cookie_per_name(mut response: Response) -> Response {
         response.headers_mut().append(SET_COOKIE, line);
     }
     response
-}
-
-trait RemoveAllSetCookie {
-    fn remove_all_set_cookie(&mut self) -> Vec<HeaderValue>;
-}
-
-impl RemoveAllSetCookie for HeaderMap {
-    fn remove_all_set_cookie(&mut self) -> Vec<HeaderValue> {
-        let lines = self.get_all(SET_COOKIE).iter().cloned().collect();
-        self.remove(SET_COOKIE);
-        lines
-    }
 }
 
 fn clearing_cookie(name: &str) -> HeaderValue {
