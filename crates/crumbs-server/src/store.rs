@@ -15,7 +15,9 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::{Expiry, MemoryStore, Session, SessionStore};
-use tower_sessions_sqlx_store::sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use tower_sessions_sqlx_store::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool,
+};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::cli::{Args, StoreArg};
@@ -192,9 +194,12 @@ async fn open_sqlite(path: &Path) -> Result<OpenStore, ServerError> {
             source,
         })?;
     }
+    // WAL: readers (every `GET /api/session`) never wait for a login's write. The file
+    // gains `-wal` and `-shm` companions while the server runs.
     let options = SqliteConnectOptions::new()
         .filename(path)
-        .create_if_missing(true);
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
     let pool = SqlitePool::connect_with(options)
         .await
         .map_err(|e| failed(e.to_string()))?;
