@@ -60,11 +60,13 @@ test: setup lint test-host test-browser build-examples test-e2e
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --workspace --exclude crumbs-tools --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --workspace --exclude crumbs-tools --exclude crumbs-server --all-targets -- -D warnings
 
-# Every crate's host tests; the workspace build turns on the libraries' `json` features.
+# Every crate's host tests; the workspace build turns on the libraries' `json` features, and
+# crumbs-server's `redis` runs its two-instance test (not --all-features: that turns on the
+# root's `e2e` and would run the browser scenarios here, before `build`).
 test-host:
-	cargo test --workspace
+	cargo test --workspace --features crumbs-server/redis
 
 # The public http-state cookie suite against MemoryJar, from a checkout of it (not part of
 # this project): HTTP_STATE=path/to/http-state/tests/data make http-state
