@@ -1,0 +1,582 @@
+//! The API in process: the router on a memory store, driven with `oneshot`.
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use crumbs_protocol::api::{CookieNamesBody, ErrorBody, HealthBody, Reason, SessionBody};
+use crumbs_protocol::rules::{MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSION_MS};
+use crumbs_protocol::{decode_cookie_names, COOKIE_NAMES_HEADER};
+use crumbs_server::app::api_routes;
+use crumbs_server::passwords::Passwords;
+use crumbs_server::store::{now_ms, write};
+use crumbs_server::{AppState, OpenStore};
+use tower::ServiceExt;
+use tower_sessions::cookie::Key;
+use tower_sessions::Session;
+
+fn passwords() -> Passwords {
+    static PASSWORDS: OnceLock<Passwords> = OnceLock::new();
+    PASSWORDS
+        .get_or_init(|| Passwords::hash_demo_accounts().unwrap())
+        .clone()
+}
+
+/// A test-only route that writes to the session as any later request would, through the
+/// one write path the server has.
+async fn later_write(session: Session) -> StatusCode {
+    write(&session, "note", now_ms()).await.unwrap();
+    StatusCode::NO_CONTENT
+}
+
+fn app_with(key: Key, store: OpenStore, dist: Option<&std::path::Path>) -> Router {
+    let state = AppState::new(key, passwords(), store.name);
+    let extra = Router::new().route("/test/write", post(later_write));
+    api_routes(extra, state, store.store, dist)
+}
+
+fn app() -> Router {
+    app_with(Key::generate(), OpenStore::memory(), None)
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// `crumbs.sid=VALUE`, from this answer's `Set-Cookie`.
+    fn session_cookie(&self) -> String {
+        let line = self
+            .set_cookies()
+            .into_iter()
+            .find(|l| l.starts_with("crumbs.sid=") && !l.starts_with("crumbs.sid=;"))
+            .unwrap_or_else(|| panic!("no crumbs.sid cookie set in {self:?}"));
+        line.split(';').next().unwrap().to_owned()
+    }
+
+    fn error(&self) -> ErrorBody {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn session(&self) -> SessionBody {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: impl Into<Body>,
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(body.into()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+async fn login(
+    app: &Router,
+    user: &str,
+    password: &str,
+    remember: bool,
+    cookie: Option<&str>,
+) -> Answer {
+    let body = format!(r#"{{"username":"{user}","password":"{password}","remember":{remember}}}"#);
+    send(app, "POST", "/api/login", cookie, body).await
+}
+
+async fn session(app: &Router, cookie: Option<&str>) -> Answer {
+    send(app, "GET", "/api/session", cookie, Body::empty()).await
+}
+
+fn assert_clears_session_cookie(answer: &Answer) {
+    assert_eq!(
+        answer.set_cookies(),
+        ["crumbs.sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"],
+        "{answer:?}"
+    );
+}
+
+fn assert_sentence(error: &ErrorBody) {
+    let first = error.error.chars().next().unwrap();
+    assert!(first.is_lowercase(), "{:?} starts lower-case", error.error);
+}
+
+#[tokio::test]
+async fn login_sets_a_signed_httponly_lax_session_cookie_and_a_thirty_minute_session() {
+    let app = app();
+    let before = now_ms();
+    let answer = login(&app, "alice", "wonderland", false, None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let body = answer.session();
+    assert_eq!(body.user, "alice");
+    let expires_at = body.expires_at.unwrap();
+    assert!((before + SESSION_MS..=now_ms() + SESSION_MS).contains(&expires_at));
+    let lines = answer.set_cookies();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = &lines[0];
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(line.contains(attribute), "{line}");
+    }
+    for absent in ["Max-Age", "Expires", "Secure"] {
+        assert!(
+            !line.contains(absent),
+            "a session cookie on loopback http: {line}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn remember_me_makes_the_cookie_last_the_remembered_lifetime() {
+    let app = app();
+    let answer = login(&app, "bob", "builder", true, None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let line = &answer.set_cookies()[0];
+    assert!(
+        line.contains(&format!("Max-Age={}", REMEMBERED_MS / 1000)),
+        "{line}"
+    );
+    let expires_at = answer.session().expires_at.unwrap();
+    assert!(expires_at > now_ms() + REMEMBERED_MS - 60_000);
+}
+
+#[tokio::test]
+async fn the_session_cookie_tells_the_server_who_you_are() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    let answer = session(&app, Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let body = answer.session();
+    assert_eq!(body.user, "alice");
+    assert!(body.how.contains("signed id"), "{}", body.how);
+    assert!(answer.set_cookies().is_empty(), "a read writes nothing");
+}
+
+#[tokio::test]
+async fn no_cookie_is_401_missing_cookie_with_a_challenge_and_a_clearing_cookie() {
+    let app = app();
+    let answer = session(&app, None).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.error().reason, Reason::MissingCookie);
+    assert_eq!(
+        answer.header("www-authenticate"),
+        Some("Cookie realm=\"crumbs\"")
+    );
+    assert_clears_session_cookie(&answer);
+}
+
+#[tokio::test]
+async fn a_tampered_cookie_is_401_tampered_and_cleared() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    // Change the session id after the signature, as someone in devtools would.
+    let mut tampered = cookie.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let answer = session(&app, Some(&tampered)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{answer:?}");
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::Tampered, "{}", error.error);
+    assert_sentence(&error);
+    assert_clears_session_cookie(&answer);
+
+    // Signed with another key: refused the same way.
+    let other = app_with(Key::generate(), OpenStore::memory(), None);
+    let foreign = login(&other, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    assert_eq!(
+        session(&app, Some(&foreign)).await.error().reason,
+        Reason::Tampered
+    );
+    // And the real cookie still works: nothing was ended by the forgery.
+    assert_eq!(session(&app, Some(&cookie)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_good_signature_without_a_session_is_401_unknown_session_and_cleared() {
+    let key = Key::generate();
+    let first = app_with(key.clone(), OpenStore::memory(), None);
+    let cookie = login(&first, "bob", "builder", false, None)
+        .await
+        .session_cookie();
+    // Same key, another (empty) store: as after a restart on the memory store.
+    let second = app_with(key, OpenStore::memory(), None);
+    let answer = session(&second, Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.error().reason, Reason::UnknownSession);
+    assert_clears_session_cookie(&answer);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_clears_both_cookies_and_a_replay_is_refused() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", true, None)
+        .await
+        .session_cookie();
+    let answer = send(&app, "POST", "/api/logout", Some(&cookie), Body::empty()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{answer:?}");
+    assert!(answer.body.is_empty());
+    assert_eq!(
+        answer.set_cookies(),
+        [
+            "crumbs.sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+            "crumbs.user=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
+        ]
+    );
+    let replay = session(&app, Some(&cookie)).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(replay.error().reason, Reason::UnknownSession);
+}
+
+#[tokio::test]
+async fn logout_without_a_login_is_204_and_clears_the_cookies_all_the_same() {
+    let app = app();
+    let answer = send(&app, "POST", "/api/logout", None, Body::empty()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(answer.set_cookies().len(), 2);
+}
+
+#[tokio::test]
+async fn login_makes_a_new_id_and_a_planted_id_never_survives_it() {
+    let app = app();
+    // The attacker's own, validly signed session id, planted in the victim's browser.
+    let planted = login(&app, "bob", "builder", false, None)
+        .await
+        .session_cookie();
+    let answer = login(&app, "alice", "wonderland", false, Some(&planted)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let fresh = answer.session_cookie();
+    assert_ne!(fresh, planted, "login must make a new id");
+    let replay = session(&app, Some(&planted)).await;
+    assert_eq!(
+        replay.status,
+        StatusCode::UNAUTHORIZED,
+        "the planted id died: {replay:?}"
+    );
+    assert_eq!(replay.error().reason, Reason::UnknownSession);
+    assert_eq!(session(&app, Some(&fresh)).await.session().user, "alice");
+    // And logging in again from a live session also moves to a new id.
+    let again = login(&app, "alice", "wonderland", false, Some(&fresh))
+        .await
+        .session_cookie();
+    assert_ne!(again, fresh);
+    assert_eq!(
+        session(&app, Some(&fresh)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn remember_me_expiry_survives_a_later_write() {
+    let app = app();
+    let first = login(&app, "alice", "wonderland", true, None).await;
+    let expires_at = first.session().expires_at.unwrap();
+    let cookie = first.session_cookie();
+    let written = send(&app, "POST", "/test/write", Some(&cookie), Body::empty()).await;
+    assert_eq!(written.status, StatusCode::NO_CONTENT);
+    let line = written
+        .set_cookies()
+        .into_iter()
+        .find(|l| l.starts_with("crumbs.sid="))
+        .expect("a write re-sends the cookie");
+    let max_age: i64 = line
+        .split("; ")
+        .find_map(|a| a.strip_prefix("Max-Age="))
+        .unwrap_or_else(|| panic!("the remembered cookie lost its Max-Age: {line}"))
+        .parse()
+        .unwrap();
+    assert!(max_age > REMEMBERED_MS / 1000 - 60, "{line}");
+    // The server's own expiry did not move either.
+    let later = session(&app, Some(&cookie)).await.session();
+    assert_eq!(later.expires_at, Some(expires_at));
+}
+
+#[tokio::test]
+async fn a_session_cookie_stays_a_session_cookie_after_a_later_write() {
+    let app = app();
+    let cookie = login(&app, "bob", "builder", false, None)
+        .await
+        .session_cookie();
+    let written = send(&app, "POST", "/test/write", Some(&cookie), Body::empty()).await;
+    let line = written.set_cookies().join("\n");
+    assert!(
+        line.starts_with("crumbs.sid=") && !line.contains("Max-Age"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_name_with_retry_after_and_other_names_are_free() {
+    let app = app();
+    for attempt in 1..=MAX_FAILURES {
+        let answer = login(&app, "bob", "wrong", false, None).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert_eq!(answer.error().reason, Reason::BadCredentials);
+        assert_eq!(
+            answer.header("www-authenticate"),
+            Some("Cookie realm=\"crumbs\"")
+        );
+    }
+    // Now even the right password waits.
+    let answer = login(&app, "bob", "builder", false, None).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{answer:?}");
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::Throttled);
+    assert_sentence(&error);
+    assert_eq!(answer.header("retry-after"), Some("30"));
+    assert!(answer.set_cookies().is_empty());
+    assert_eq!(
+        login(&app, "alice", "wonderland", false, None).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_user_is_told_as_a_wrong_password_is() {
+    let app = app();
+    let unknown = login(&app, "mallory", "wonderland", false, None).await;
+    let wrong = login(&app, "alice", "nope", false, None).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.body, wrong.body);
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400_malformed_body_with_a_sentence() {
+    let app = app();
+    let cases: &[(&[u8], &str)] = &[
+        (b"", "not a JSON object"),
+        (b"not json", "not a JSON object"),
+        (br#"["alice","wonderland"]"#, "not a JSON object"),
+        (
+            br#"{"username":"alice"}"#,
+            "not a login request (missing field “password”",
+        ),
+        (
+            br#"{"username":"alice","password":"x","remeber":true}"#,
+            "unknown field “remeber”",
+        ),
+        (
+            br#"{"username":"  ","password":"x"}"#,
+            "the username is empty",
+        ),
+        (b"{\"username\":\"\xff\"}", "not UTF-8"),
+    ];
+    for (body, says) in cases {
+        let answer = send(&app, "POST", "/api/login", None, body.to_vec()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body:?}");
+        let error = answer.error();
+        assert_eq!(error.reason, Reason::MalformedBody);
+        assert!(
+            error.error.contains(says),
+            "{:?} should say {says:?}",
+            error.error
+        );
+        assert_sentence(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_body_too_large() {
+    let app = app();
+    let padding = "x".repeat(MAX_BODY_BYTES);
+    let body = format!(r#"{{"username":"alice","password":"{padding}"}}"#);
+    let answer = send(&app, "POST", "/api/login", None, body).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE, "{answer:?}");
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::BodyTooLarge);
+    assert_sentence(&error);
+    // A streamed body with no length given is cut off the same way.
+    let chunks = futures_like_stream(MAX_BODY_BYTES + 1);
+    let answer = send(&app, "POST", "/api/login", None, chunks).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+fn futures_like_stream(len: usize) -> Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..len.div_ceil(1024))
+        .map(|_| Ok(vec![b' '; 1024]))
+        .collect();
+    Body::from_stream(tokio_stream_iter(chunks))
+}
+
+fn tokio_stream_iter(
+    chunks: Vec<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    StreamIter(chunks.into_iter())
+}
+
+struct StreamIter(std::vec::IntoIter<Result<Vec<u8>, std::io::Error>>);
+
+impl futures_core::Stream for StreamIter {
+    type Item = Result<Vec<u8>, std::io::Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.next())
+    }
+}
+
+#[tokio::test]
+async fn every_api_answer_echoes_the_cookie_names_never_the_values() {
+    let app = app();
+    let cookie = "theme=dark-secret-value; crumbs.sid=also-secret; a%2Cb=1";
+    for (method, path) in [
+        ("GET", "/api/cookies"),
+        ("GET", "/api/health"),
+        ("GET", "/api/session"),
+        ("POST", "/api/logout"),
+        ("GET", "/api/nowhere"),
+        ("DELETE", "/api/login"),
+    ] {
+        let answer = send(&app, method, path, Some(cookie), Body::empty()).await;
+        let header = answer
+            .header(COOKIE_NAMES_HEADER)
+            .unwrap_or_else(|| panic!("{method} {path}: no {COOKIE_NAMES_HEADER}"));
+        assert_eq!(
+            decode_cookie_names(header),
+            ["theme", "crumbs.sid", "a%2Cb"],
+            "{method} {path}"
+        );
+        for value in ["dark-secret-value", "also-secret"] {
+            assert!(
+                !answer.body.contains(value),
+                "{method} {path}: {}",
+                answer.body
+            );
+            assert!(answer
+                .headers
+                .iter()
+                .all(|(_, v)| !v.to_str().unwrap().contains(value)));
+        }
+    }
+    let answer = send(&app, "GET", "/api/cookies", Some(cookie), Body::empty()).await;
+    let body: CookieNamesBody = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(body.names, ["theme", "crumbs.sid", "a%2Cb"]);
+    // No cookies: an empty header, still there.
+    let answer = send(&app, "GET", "/api/cookies", None, Body::empty()).await;
+    assert_eq!(answer.header(COOKIE_NAMES_HEADER), Some(""));
+    assert_eq!(answer.body, r#"{"names":[]}"#);
+}
+
+#[tokio::test]
+async fn health_says_server_and_the_store() {
+    let answer = send(&app(), "GET", "/api/health", None, Body::empty()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let body: HealthBody = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(
+        (body.backend.as_str(), body.store.as_str()),
+        ("server", "memory")
+    );
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_404_and_wrong_methods_405_with_allow() {
+    let app = app();
+    for path in ["/api", "/api/", "/api/nowhere", "/api/session/extra"] {
+        let answer = send(&app, "GET", path, None, Body::empty()).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        let error = answer.error();
+        assert_eq!(error.reason, Reason::NotFound);
+        assert_eq!(error.error, format!("no route for GET {path}"));
+    }
+    for (method, path, allow) in [
+        ("GET", "/api/login", "POST"),
+        ("PUT", "/api/login", "POST"),
+        ("POST", "/api/session", "GET"),
+        ("DELETE", "/api/session", "GET"),
+        ("GET", "/api/logout", "POST"),
+        ("POST", "/api/cookies", "GET"),
+        ("POST", "/api/health", "GET"),
+    ] {
+        let answer = send(&app, method, path, None, Body::empty()).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(answer.header("allow"), Some(allow), "{method} {path}");
+        let error = answer.error();
+        assert_eq!(error.reason, Reason::MethodNotAllowed);
+        assert_eq!(error.error, format!("this route answers {allow} only"));
+    }
+}
+
+#[tokio::test]
+async fn other_paths_serve_the_built_lab_with_index_html_for_unknown_ones() {
+    let dist = std::env::temp_dir().join(format!("crumbs-server-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>lab</title>").unwrap();
+    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
+    let app = app_with(Key::generate(), OpenStore::memory(), Some(&dist));
+    let answer = send(&app, "GET", "/app.js", None, Body::empty()).await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::OK, "console.log(1)")
+    );
+    let answer = send(&app, "GET", "/some/page", None, Body::empty()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.body.contains("<title>lab</title>"));
+    assert_eq!(
+        answer.header(COOKIE_NAMES_HEADER),
+        None,
+        "only /api answers echo names"
+    );
+    // /api stays the API's, even with a dist.
+    assert_eq!(
+        send(&app, "GET", "/api/nowhere", None, Body::empty())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    std::fs::remove_dir_all(dist).unwrap();
+
+    let answer = send(
+        &app_with(Key::generate(), OpenStore::memory(), None),
+        "GET",
+        "/",
+        None,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.error().error.contains("without --dist"));
+}
