@@ -127,13 +127,20 @@ test-e2e: build
 	echo "== end-to-end scenarios passed in: $(E2E_BROWSERS)"
 
 # Figures beside their baselines, from one run: sizes, first render, cookie reads, a login.
-# Chromium only: the budgets and the README's figures are Chromium's.
+# Chromium only: the budgets and the README's figures are Chromium's. Then the server's:
+# GET /api/session under load, crumbs-server beside express-session (bench/express-session,
+# installed here from its lock file, again whenever the lock file is newer than the
+# install; never by setup or the tests), both built for release, the load generator too.
 bench: build
 	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
+	@test bench/express-session/node_modules/.package-lock.json -nt bench/express-session/package-lock.json \
+	  || npm ci --silent --no-audit --no-fund --prefix bench/express-session
+	cargo build --release -p crumbs-server
 	cd bench/minimal && trunk build --release
 	cd bench/hook && trunk build --release
 	cd bench/reads && trunk build --release
 	cargo run -q -p crumbs-tools -- bench
+	cargo run -q --release -p crumbs-tools -- bench-server
 
 # The README's picture of the lab, from the release build.
 screenshot: build
