@@ -319,11 +319,13 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
     let versions = baseline_versions(&express_dir);
     println!();
     println!(
-        "Server: GET /api/session with alice's session cookie, loopback, {CONNECTIONS} keep-alive \
-         connections, {} s warm-up then {} s measured, one after the other in this run \
-         (load: crumbs-tools, {LOAD_THREADS} threads; {versions})",
+        "Server: GET /api/session with a session cookie, loopback, {CONNECTIONS} keep-alive \
+         connections, {} s warm-up + {} s measured, each server in turn",
         WARM_UP.as_secs(),
         MEASURE.as_secs()
+    );
+    println!(
+        "  load: crumbs-tools, {LOAD_THREADS} threads on the same machine; baseline: {versions}"
     );
     let express_figure = runtime.block_on(measure(&express, &scratch.0))?;
     if baseline_only {
