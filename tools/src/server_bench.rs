@@ -4,10 +4,11 @@
 //! its default MemoryStore (bench/express-session), measured in the same run, and for
 //! `crumbs-server` on SQLite on its own line.
 //!
-//! Each server is started on a free loopback port, waited for by polling, logged in to
-//! once (alice's session cookie comes from the login's `Set-Cookie`), loaded, and killed.
+//! Each server is started on loopback port 0 (its start line says which port it got),
+//! waited for by polling, logged in to once (alice's session cookie comes from the login's
+//! `Set-Cookie`), loaded, and killed.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,7 +41,8 @@ enum Ready {
     /// `GET /api/health` answers 200: crumbs-server, whose answer must then name this
     /// store, so the figure is never printed for the wrong one.
     Health { store: &'static str },
-    /// The port accepts connections: the baseline listens only once it is set up.
+    /// The port accepts connections: the baseline announces its port once it listens,
+    /// with its routes already in place.
     Port,
 }
 
@@ -55,7 +57,8 @@ struct Spec {
 struct Running {
     label: &'static str,
     child: Child,
-    addr: SocketAddr,
+    /// Known once its start line is out.
+    addr: Option<SocketAddr>,
     log: PathBuf,
 }
 
@@ -67,6 +70,11 @@ impl Drop for Running {
 }
 
 impl Running {
+    fn addr(&self) -> Result<SocketAddr> {
+        self.addr
+            .ok_or_else(|| anyhow!("{} announced no address", self.label))
+    }
+
     /// The end of the server's output, for an error message.
     fn log_tail(&self) -> String {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -98,24 +106,22 @@ impl Drop for Scratch {
     }
 }
 
-/// A port nobody listens on now. The server binds it a moment later; another process
-/// taking it in between makes the start fail loudly, not measure the wrong thing.
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// The address a server's start line announces: the first `http://HOST:PORT` in its
+/// output. Both servers are started on port 0 and say which port they got, so no port is
+/// picked here and then lost to another process before the server binds it.
+fn announced_addr(output: &str) -> Option<SocketAddr> {
+    let (_, rest) = output.split_once("http://")?;
+    let end = rest
+        .find(|c: char| c == '/' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
 }
 
 async fn start(spec: &Spec, scratch: &Path) -> Result<Running> {
-    let port = free_port()?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let args: Vec<String> = spec
-        .args
-        .iter()
-        .map(|arg| arg.replace("{port}", &port.to_string()))
-        .collect();
     let log = scratch.join(format!("{}.log", spec.label.replace([' ', '(', ')'], "")));
     let out = std::fs::File::create(&log)?;
     let child = Command::new(&spec.program)
-        .args(&args)
+        .args(&spec.args)
         .stdin(Stdio::null())
         .stdout(out.try_clone()?)
         .stderr(out)
@@ -124,7 +130,7 @@ async fn start(spec: &Spec, scratch: &Path) -> Result<Running> {
     let mut running = Running {
         label: spec.label,
         child,
-        addr,
+        addr: None,
         log,
     };
     let started = Instant::now();
@@ -136,17 +142,23 @@ async fn start(spec: &Spec, scratch: &Path) -> Result<Running> {
                 running.log_tail()
             );
         }
-        if is_ready(addr, spec.ready)
-            .await
-            .with_context(|| format!("{} on {addr}", running.label))?
-        {
-            return Ok(running);
+        if running.addr.is_none() {
+            running.addr = announced_addr(&std::fs::read_to_string(&running.log)?);
+        }
+        if let Some(addr) = running.addr {
+            if is_ready(addr, spec.ready)
+                .await
+                .with_context(|| format!("{} on {addr}", running.label))?
+            {
+                return Ok(running);
+            }
         }
         ensure!(
             started.elapsed() < START_WITHIN,
-            "{} was not ready on {addr} within {} s; {}",
+            "{} was not ready within {} s (address: {:?}); {}",
             running.label,
             START_WITHIN.as_secs(),
+            running.addr,
             running.log_tail()
         );
         // Polled, not slept on: the next look comes as soon as this short pause ends.
@@ -191,7 +203,7 @@ fn check_health(status: u16, body: &str, store: &str) -> Result<()> {
 /// Logs alice in and checks her cookie is taken back: the `Cookie` header value the load
 /// sends.
 async fn log_in(server: &Running) -> Result<String> {
-    let addr = server.addr;
+    let addr = server.addr()?;
     let mut connection = Connection::open(addr).await?;
     let response = connection
         .exchange(&load::post_json_request(addr, "/api/login", LOGIN))
@@ -227,17 +239,11 @@ async fn log_in(server: &Running) -> Result<String> {
 async fn measure(spec: &Spec, scratch: &Path) -> Result<Figure> {
     let server = start(spec, scratch).await?;
     let cookie = log_in(&server).await?;
-    let request = load::get_request(server.addr, "/api/session", Some(&cookie));
-    let result = load::run(
-        server.addr,
-        request,
-        "/api/session",
-        CONNECTIONS,
-        WARM_UP,
-        MEASURE,
-    )
-    .await
-    .map_err(|error| anyhow!("{}: {error}; {}", server.label, server.log_tail()))?;
+    let addr = server.addr()?;
+    let request = load::get_request(addr, "/api/session", Some(&cookie));
+    let result = load::run(addr, request, "/api/session", CONNECTIONS, WARM_UP, MEASURE)
+        .await
+        .map_err(|error| anyhow!("{}: {error}; {}", server.label, server.log_tail()))?;
     Ok(Figure {
         requests_per_s: result.requests_per_s,
         p99: result.p99,
@@ -278,7 +284,7 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
     let express = Spec {
         label: "express-session",
         program: PathBuf::from("node"),
-        args: vec![path(&express_dir.join("server.js")), "{port}".to_owned()],
+        args: vec![path(&express_dir.join("server.js")), "0".to_owned()],
         ready: Ready::Port,
     };
     let memory = Spec {
@@ -286,7 +292,7 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
         program: crumbs_server.clone(),
         args: vec![
             "--addr".to_owned(),
-            "127.0.0.1:{port}".to_owned(),
+            "127.0.0.1:0".to_owned(),
             "--dist".to_owned(),
             path(&dist),
             "--store".to_owned(),
@@ -301,7 +307,7 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
         program: crumbs_server,
         args: vec![
             "--addr".to_owned(),
-            "127.0.0.1:{port}".to_owned(),
+            "127.0.0.1:0".to_owned(),
             "--dist".to_owned(),
             path(&dist),
             "--db".to_owned(),
@@ -428,6 +434,27 @@ mod tests {
         assert!(check_health(404, "{}", "memory").is_err());
         assert!(check_health(200, "<html>", "memory").is_err());
         assert!(check_health(200, r#"{"backend":"mock","store":"memory"}"#, "memory").is_err());
+    }
+
+    #[test]
+    fn the_address_comes_from_either_servers_start_line() {
+        let addr = |line: &str| announced_addr(line).map(|a| a.to_string());
+        assert_eq!(
+            addr("crumbs-server: serving http://127.0.0.1:41234/ with sessions in memory\n")
+                .as_deref(),
+            Some("127.0.0.1:41234")
+        );
+        assert_eq!(
+            addr("listening on http://127.0.0.1:5000\n").as_deref(),
+            Some("127.0.0.1:5000")
+        );
+        assert_eq!(
+            addr("listening on http://127.0.0.1:5000").as_deref(),
+            Some("127.0.0.1:5000")
+        );
+        assert_eq!(addr(""), None);
+        assert_eq!(addr("listening on http://127.0.0.1:"), None);
+        assert_eq!(addr("listening on http://localhost:80/"), None);
     }
 
     #[test]
