@@ -55,6 +55,12 @@ pub struct ForgeReport {
 }
 
 impl ForgeReport {
+    /// Whether the server believed a forged cookie: the mock's Cookie only strategy. With
+    /// the real server an accepted answer comes from the real cookie, the forgery ignored.
+    pub fn fooled(&self) -> bool {
+        self.accepted && self.script.is_none()
+    }
+
     /// One paragraph on why it turned out this way.
     pub fn why(&self) -> &'static str {
         if self.script.is_some() {
@@ -405,7 +411,17 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             )
         }
         (Purpose::Forge, answer) => {
+            // A script's write the browser ignored leaves the real cookie to answer: the
+            // server recognising you then is no forgery accepted.
+            let by_script = state.forge.as_ref().and_then(|report| report.script);
             let (accepted, outcome) = match &answer {
+                Answer::Session(body) if by_script == Some(ScriptWrite::Ignored) => (
+                    true,
+                    format!(
+                        "The server still says you are {}: it received your own cookie.",
+                        body.user
+                    ),
+                ),
                 Answer::Session(body) => (
                     true,
                     format!("Accepted: the server says you are {}.", body.user),
@@ -911,6 +927,14 @@ mod tests {
             ));
         let report = state.forge.clone().unwrap();
         assert!(report.accepted);
+        assert!(
+            report
+                .outcome
+                .starts_with("The server still says you are alice"),
+            "the real cookie answered, no forgery was accepted: {}",
+            report.outcome
+        );
+        assert!(!report.fooled());
         assert_eq!(report.script, Some(ScriptWrite::Ignored));
         assert!(
             report.why().contains("neither read nor replace"),

@@ -60,7 +60,7 @@ pub fn ForgePanel() -> Html {
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
             if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
-                <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
+                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
                     <p class="outcome">{ &report.outcome }</p>
                     <p class="why">{ report.why() }</p>
@@ -111,7 +111,7 @@ fn ScriptForge() -> Html {
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
             if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
-                <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
+                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
                     <p>{ "Script wrote: " }<code>{ &report.forged }</code></p>
                     if let Some(write) = report.script {
                         <p class="script-write">{ write.sentence() }</p>
