@@ -226,6 +226,12 @@ impl LabState {
         }
     }
 
+    /// Whether the backend is not settled yet: the address asks for the real server and
+    /// `GET /api/health` has not answered. A request sent now would go to the mock.
+    pub fn still_choosing(&self) -> bool {
+        self.wanted == Backend::Server && self.probe == ServerProbe::Looking
+    }
+
     /// Whether the real server can be chosen.
     pub fn server_found(&self) -> bool {
         matches!(self.probe, ServerProbe::Found { .. })
@@ -960,5 +966,20 @@ mod tests {
             "{}",
             report.why()
         );
+    }
+
+    #[test]
+    fn an_address_asking_for_the_server_settles_only_when_the_probe_answers() {
+        let asking = Rc::new(start().as_ref().clone().asking_for(Backend::Server));
+        assert!(asking.still_choosing());
+        let found = asking.clone().reduce(LabAction::Probed(ServerProbe::Found {
+            store: "sqlite".into(),
+        }));
+        assert!(!found.still_choosing());
+        let absent = asking.reduce(LabAction::Probed(ServerProbe::Absent {
+            answer: "GET /api/health → 404 Not Found".into(),
+        }));
+        assert!(!absent.still_choosing(), "the mock answers from now on");
+        assert!(!start().still_choosing(), "the mock needs no probe");
     }
 }

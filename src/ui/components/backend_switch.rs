@@ -49,6 +49,11 @@ pub fn BackendSwitch() -> Html {
                 crumbs-server behind this same address: the browser stores its cookie HttpOnly for \
                 real, and the page sees only what fetch lets it see. The choice is kept in the \
                 address (?backend=server), so a reload keeps it." }</p>
+            <p class="explain">{ "Both log in with a cookie named crumbs.sid at this address, so \
+                they meet in the browser's jar: the real server refuses the mock's cookie (it did \
+                not sign it) and clears it, and while the real server's HttpOnly crumbs.sid is \
+                there the mock cannot store its own, since no script may replace an HttpOnly \
+                cookie. Log out before switching to keep each login clean." }</p>
         </fieldset>
     }
 }

@@ -29,6 +29,16 @@ pub fn LoginForm() -> Html {
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if ctx.state.still_choosing() {
+                // Sent now, the login would go to the mock while the page is about to
+                // switch to the real server; the wait is one local request long.
+                ctx.dispatch(LabAction::LoginInvalid(
+                    "Still asking whether the real server this address names is running: \
+                     try again in a moment."
+                        .to_owned(),
+                ));
+                return;
+            }
             let name = username.trim();
             if name.is_empty() {
                 ctx.dispatch(LabAction::LoginInvalid(
