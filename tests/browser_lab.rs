@@ -799,7 +799,17 @@ async fn with_no_real_server_the_backend_group_offers_the_mock_and_says_how_to_s
     assert!(page.in_group("Backend", "In-page mock").checked());
     page.log_in("alice", "wonderland").await;
     page.wait_for("Logged in as alice").await;
-    assert!(page.text().contains("(in-page mock)"), "{}", page.text());
+    assert!(
+        page.text().contains("Answered by the in-page mock."),
+        "{}",
+        page.text()
+    );
+    // The end-to-end suite reads each entry's summary whole: the backend is said beside it.
+    let summary = page
+        .find("li.exchange .summary")
+        .and_then(|summary| summary.text_content())
+        .unwrap_or_default();
+    assert_eq!(summary, "POST /api/login → 200 OK");
 }
 
 #[wasm_bindgen_test]
@@ -857,7 +867,7 @@ async fn switching_to_the_real_server_keeps_what_was_typed_and_survives_a_reload
         page.text()
     );
     assert!(page.text().contains("Cookie header"), "the log says why");
-    assert!(page.text().contains("(real server)"));
+    assert!(page.text().contains("Answered by the real server."));
 
     page.type_into("Password", "wonderland").await;
     page.click("Log in").await;

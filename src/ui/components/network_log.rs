@@ -56,8 +56,9 @@ fn entry(entry: &LogEntry) -> Html {
     };
     html! {
         <li class="exchange">
-            <p class={classes!("summary", status_class)}><strong>{ exchange.summary() }</strong>
-                <span class="backend">{ format!(" ({backend})") }</span></p>
+            // The summary stays the exchange's own line: tests and people read it whole.
+            <p class={classes!("summary", status_class)}><strong>{ exchange.summary() }</strong></p>
+            <p class="via">{ format!("Answered by the {backend}.") }</p>
             { for exchange.set_cookies().map(|line| html! {
                 <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>
             }) }
