@@ -112,7 +112,8 @@ pub enum ServerProbe {
     Looking,
     /// `crumbs-server` answered, keeping its sessions in `store`.
     Found { store: String },
-    /// Something else answered, or nothing: the exchange's one-line summary.
+    /// Something else answered, or nothing: the exchange's one-line summary, and why a
+    /// `200` is not the server's.
     Absent { answer: String },
 }
 
@@ -130,9 +131,14 @@ pub fn probe_result(exchange: &Exchange) -> ServerProbe {
             }
         }
     }
-    ServerProbe::Absent {
-        answer: exchange.summary(),
-    }
+    // `trunk serve` answers unknown paths with its index page, 200 OK: say why that is no
+    // server, or the line would read as a contradiction.
+    let answer = if response.status == 200 {
+        format!("{}, but not crumbs-server's answer", exchange.summary())
+    } else {
+        exchange.summary()
+    };
+    ServerProbe::Absent { answer }
 }
 
 /// The real server's store as people say it, from `/api/health`'s `store`.
@@ -386,16 +392,18 @@ mod tests {
                 store: "sqlite".into()
             }
         );
+        // A 200 says why it is no server, or the page's line would contradict itself.
+        let not_the_server = "GET /api/health → 200 OK, but not crumbs-server's answer";
         for (status, body, summary) in [
             (404, "", "GET /api/health → 404 Not Found"),
             // trunk serve answers unknown paths with the index page.
-            (200, "<!DOCTYPE html><html>", "GET /api/health → 200 OK"),
+            (200, "<!DOCTYPE html><html>", not_the_server),
             (
                 200,
                 r#"{"backend":"mock","store":"memory"}"#,
-                "GET /api/health → 200 OK",
+                not_the_server,
             ),
-            (200, r#"{"backend":"server"}"#, "GET /api/health → 200 OK"),
+            (200, r#"{"backend":"server"}"#, not_the_server),
             (
                 503,
                 r#"{"backend":"server","store":"sqlite"}"#,
