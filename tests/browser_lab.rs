@@ -2,6 +2,7 @@
 //! and clicking, against the real `document.cookie` and `localStorage`.
 #![cfg(target_arch = "wasm32")]
 
+use crumbs::lab::{query_with_backend, Backend};
 use crumbs::ui::App;
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};
@@ -26,10 +27,103 @@ export function refuse_storage_writes() {
 export function allow_storage_writes() {
     if (original) { Storage.prototype.setItem = original; original = null; }
 }
+
+// Stands in for crumbs-server behind fetch, as the contract says it answers, until
+// real_fetch(). It cannot make an HttpOnly cookie, so it keeps the login itself and echoes
+// crumbs.sid in X-Crumbs-Cookie-Names as the real server would. `down`: every request but
+// the health check fails as fetch does when nothing answers.
+let original_fetch = null;
+export function fake_server(down) {
+    original_fetch = original_fetch || window.fetch;
+    let logged_in = false;
+    const answer = (status, body, names) => new Response(
+        body === null ? null : JSON.stringify(body),
+        { status, headers: { 'content-type': 'application/json', 'x-crumbs-cookie-names': names } });
+    window.fetch = async function (request) {
+        const path = new URL(request.url, location.href).pathname;
+        if (path === '/api/health') {
+            return answer(200, { backend: 'server', store: 'memory' }, '');
+        }
+        if (down) { throw new TypeError('Failed to fetch'); }
+        const forged = document.cookie.includes('crumbs.sid=forged-by-script');
+        if (path === '/api/session' && forged) {
+            document.cookie = 'crumbs.sid=; Max-Age=0; Path=/';
+            return answer(401, { reason: 'tampered', error: 'the signature does not match' }, 'crumbs.sid');
+        }
+        const sent = logged_in ? 'crumbs.sid' : '';
+        const alice = { user: 'alice', expires_at: Date.now() + 1800000, how: 'the server found your session' };
+        if (path === '/api/session') {
+            return logged_in ? answer(200, alice, sent)
+                : answer(401, { reason: 'missing_cookie', error: 'no session cookie came with the request' }, sent);
+        }
+        if (path === '/api/login') {
+            const body = JSON.parse(await request.text());
+            if (body.username === 'alice' && body.password === 'wonderland') {
+                logged_in = true;
+                return answer(200, alice, sent);
+            }
+            return answer(401, { reason: 'bad_credentials', error: 'unknown user or wrong password' }, sent);
+        }
+        if (path === '/api/logout') {
+            logged_in = false;
+            return new Response(null, { status: 204, headers: { 'x-crumbs-cookie-names': sent } });
+        }
+        return answer(404, { reason: 'not_found', error: 'no such route' }, sent);
+    };
+}
+export function real_fetch() {
+    if (original_fetch) { window.fetch = original_fetch; original_fetch = null; }
+}
 ")]
 extern "C" {
     fn refuse_storage_writes();
     fn allow_storage_writes();
+    fn fake_server(down: bool);
+    fn real_fetch();
+}
+
+/// While alive, fetch answers as crumbs-server would (see `fake_server`). A failed test
+/// aborts without dropping it, so [`fresh_browser`] also puts fetch back.
+struct FakeServer;
+
+impl FakeServer {
+    fn start() -> Self {
+        fake_server(false);
+        Self
+    }
+
+    /// Answers the health check as the server, then nothing: a server that went away.
+    fn gone() -> Self {
+        fake_server(true);
+        Self
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        real_fetch();
+    }
+}
+
+/// This page's address with the backend choice as `backend`, as a link or a reload would
+/// bring it.
+fn address_asks_for(backend: Backend) {
+    let window = web_sys::window().unwrap();
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap(),
+        query_with_backend(&location.search().unwrap(), backend)
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+fn address() -> String {
+    web_sys::window().unwrap().location().search().unwrap()
 }
 
 /// While alive, the browser's storage refuses every write, as when it is full. A failed
@@ -187,6 +281,8 @@ impl Drop for Page {
 
 fn fresh_browser() {
     allow_storage_writes();
+    real_fetch();
+    address_asks_for(Backend::Mock);
     DocumentJar::new().unwrap().remove_all().unwrap();
     let window = web_sys::window().unwrap();
     window.local_storage().unwrap().unwrap().clear().unwrap();
@@ -629,4 +725,243 @@ async fn a_name_typed_with_backticks_is_shown_as_typed() {
         .unwrap();
     assert!(shown.contains("a`b`c"), "{shown}");
     DocumentJar::new().unwrap().remove("a`b`c").unwrap();
+}
+
+impl Page {
+    /// The input labelled `label` inside the group (`<fieldset>`) named `group` by its
+    /// `<legend>`: how a screen reader finds a radio button.
+    fn in_group(&self, group: &str, label: &str) -> HtmlInputElement {
+        let fieldsets = self.root.query_selector_all("fieldset").unwrap();
+        for i in 0..fieldsets.length() {
+            let fieldset: Element = fieldsets.item(i).unwrap().unchecked_into();
+            let legend = fieldset
+                .query_selector("legend")
+                .unwrap()
+                .and_then(|legend| legend.text_content())
+                .unwrap_or_default();
+            if legend.trim() != group {
+                continue;
+            }
+            let labels = fieldset.query_selector_all("label").unwrap();
+            for j in 0..labels.length() {
+                let label_element: Element = labels.item(j).unwrap().unchecked_into();
+                if label_element.text_content().unwrap_or_default().trim() == label {
+                    return label_element
+                        .query_selector("input")
+                        .unwrap()
+                        .unwrap()
+                        .unchecked_into();
+                }
+            }
+        }
+        panic!("no {label:?} in a group named {group:?}: {}", self.text());
+    }
+
+    fn has_field(&self, label: &str) -> bool {
+        let labels = self.root.query_selector_all("label").unwrap();
+        (0..labels.length()).any(|i| {
+            labels
+                .item(i)
+                .and_then(|label| label.text_content())
+                .is_some_and(|text| text.trim() == label)
+        })
+    }
+
+    async fn choose(&self, label: &str) {
+        self.in_group("Backend", label).click();
+        yew::scheduler::flush().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn with_no_real_server_the_backend_group_offers_the_mock_and_says_how_to_start_one() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("No real server answers at this address")
+        .await;
+    let mock = page.in_group("Backend", "In-page mock");
+    let real = page.in_group("Backend", "Real server");
+    assert_eq!(mock.type_(), "radio");
+    assert!(mock.checked() && !mock.disabled());
+    assert!(real.disabled() && !real.checked());
+    let why = page
+        .find("#backend-status")
+        .and_then(|status| status.text_content())
+        .unwrap_or_default();
+    assert!(why.contains("make serve-server"), "{why}");
+    assert_eq!(
+        real.get_attribute("aria-describedby").as_deref(),
+        Some("backend-status"),
+        "a screen reader hears why it is disabled"
+    );
+    // Clicking the disabled radio changes nothing.
+    page.choose("Real server").await;
+    assert!(page.in_group("Backend", "In-page mock").checked());
+    page.log_in("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    assert!(
+        page.text().contains("Answered by the in-page mock."),
+        "{}",
+        page.text()
+    );
+    // The end-to-end suite reads each entry's summary whole: the backend is said beside it.
+    let summary = page
+        .find("li.exchange .summary")
+        .and_then(|summary| summary.text_content())
+        .unwrap_or_default();
+    assert_eq!(summary, "POST /api/login → 200 OK");
+}
+
+#[wasm_bindgen_test]
+async fn an_address_asking_for_a_server_that_is_not_there_gets_the_mock_and_says_so() {
+    fresh_browser();
+    address_asks_for(Backend::Server);
+    let page = Page::open().await;
+    page.wait_for("This address asks for it").await;
+    page.wait_for("Not logged in").await;
+    assert!(page.in_group("Backend", "In-page mock").checked());
+    assert!(page.has_field("Cookie only"), "the mock's switches stay");
+    assert!(
+        address().contains("backend=server"),
+        "kept for a reload once the server runs: {}",
+        address()
+    );
+    address_asks_for(Backend::Mock);
+}
+
+#[wasm_bindgen_test]
+async fn switching_to_the_real_server_keeps_what_was_typed_and_survives_a_reload() {
+    fresh_browser();
+    let server = FakeServer::start();
+    let page = Page::open().await;
+    page.wait_for("A real server answers here").await;
+    page.wait_for("Not logged in").await;
+    assert!(
+        page.text().contains("the server's own memory"),
+        "{}",
+        page.text()
+    );
+    page.type_into("Username", "alice").await;
+    page.type_into("Cookie name", "typed").await;
+
+    page.choose("Real server").await;
+    page.wait_for("The server says this request carried no cookies")
+        .await;
+    assert!(page.in_group("Backend", "Real server").checked());
+    assert_eq!(
+        page.field("Username").value(),
+        "alice",
+        "nothing typed is lost"
+    );
+    assert_eq!(page.field("Cookie name").value(), "typed");
+    assert!(address().contains("backend=server"), "{}", address());
+    // The mock's own settings give way to what the real server uses.
+    for mock_only in ["Server session", "Cookie only", "Database", "Memory"] {
+        assert!(!page.has_field(mock_only), "{mock_only} is the mock's");
+    }
+    assert!(page.text().contains("The real server has one strategy"));
+    assert!(
+        page.text()
+            .contains("is HttpOnly: the page cannot read it, so the cookie table does not list it"),
+        "{}",
+        page.text()
+    );
+    assert!(page.text().contains("Cookie header"), "the log says why");
+    assert!(page.text().contains("Answered by the real server."));
+
+    page.type_into("Password", "wonderland").await;
+    page.click("Log in").await;
+    page.wait_for("Logged in as alice").await;
+    assert!(page.text().contains("POST /api/login → 200 OK"));
+    assert!(
+        page.text().contains("x-crumbs-cookie-names"),
+        "the exposed headers are shown: {}",
+        page.text()
+    );
+
+    let page = page.reload().await;
+    page.wait_for("Logged in as alice").await;
+    assert!(page.in_group("Backend", "Real server").checked());
+    assert!(page.text().contains("Page load #2"));
+    assert!(
+        page.text().contains("Yet the server received it"),
+        "{}",
+        page.text()
+    );
+    assert!(page
+        .text()
+        .contains("The server says this request carried the cookies crumbs.sid"));
+
+    page.choose("In-page mock").await;
+    page.wait_for("Not logged in").await;
+    assert!(
+        page.has_field("Cookie only"),
+        "the mock's switches are back"
+    );
+    assert!(!address().contains("backend"), "{}", address());
+    drop(server);
+}
+
+#[wasm_bindgen_test]
+async fn forge_with_the_real_server_writes_as_script_and_gives_the_curl_command() {
+    fresh_browser();
+    let server = FakeServer::start();
+    address_asks_for(Backend::Server);
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    assert!(page.in_group("Backend", "Real server").checked());
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    assert!(
+        page.text().contains(&format!(
+            "curl -i -H 'Cookie: crumbs.sid=…' {origin}/api/session"
+        )),
+        "{}",
+        page.text()
+    );
+    page.click("Forge").await;
+    page.wait_for("Rejected").await;
+    // No HttpOnly crumbs.sid was there (this stand-in cannot make one), so the write made
+    // an ordinary cookie, and the server refused and cleared it.
+    assert!(
+        page.text()
+            .contains("The browser kept the write as an ordinary cookie"),
+        "{}",
+        page.text()
+    );
+    assert!(page
+        .text()
+        .contains("document.cookie = \"crumbs.sid=forged-by-script"));
+    assert_eq!(
+        DocumentJar::new().unwrap().get(SESSION_COOKIE).unwrap(),
+        None
+    );
+    drop(server);
+    address_asks_for(Backend::Mock);
+}
+
+#[wasm_bindgen_test]
+async fn a_real_server_that_stops_answering_is_a_clear_error_not_a_panic() {
+    fresh_browser();
+    let server = FakeServer::gone();
+    let page = Page::open().await;
+    page.wait_for("A real server answers here").await;
+    page.type_into("Username", "alice").await;
+    page.choose("Real server").await;
+    page.wait_for("The real server did not answer: start it with make serve-server")
+        .await;
+    assert!(page.text().contains("No answer came: fetch failed"));
+    page.type_into("Password", "wonderland").await;
+    page.click("Log in").await;
+    page.wait_until("the login's error", |page| {
+        page.find("[role=alert]")
+            .and_then(|alert| alert.text_content())
+            .is_some_and(|text| text.contains("make serve-server"))
+    })
+    .await;
+    assert!(!page
+        .find("button[type=submit]")
+        .unwrap()
+        .has_attribute("disabled"));
+    drop(server);
+    address_asks_for(Backend::Mock);
 }

@@ -1101,6 +1101,7 @@ async fn s13_real_server_cookie_is_httponly_and_the_login_outlives_reload_and_se
         let mut server = sqlite_server(&files)?;
         ctx.origin = server.origin();
         let page = ctx.opened("/?backend=server").await?;
+        page.wait_for_text("A real server answers here").await?;
         page.log_in("alice", "wonderland", false).await?;
 
         let cookie = page
@@ -1118,8 +1119,23 @@ async fn s13_real_server_cookie_is_httponly_and_the_login_outlives_reload_and_se
             "the cookie table lists an HttpOnly cookie"
         );
 
-        page.reload_checked("GET /api/session → 200 OK").await?;
-        ensure!(page.session_settled().await?.contains("Logged in as alice"));
+        let checked = page.reload_checked("GET /api/session → 200 OK").await?;
+        // What the page can know of the cookie that rode along: the server's echo of names.
+        ensure!(
+            checked
+                .notes
+                .iter()
+                .any(|n| n.contains("this request carried the cookies crumbs.sid")),
+            "{checked:?}"
+        );
+        let body = page.session_settled().await?;
+        ensure!(body.contains("Logged in as alice"), "{body}");
+        ensure!(body.contains("Answered by the real server."), "{body}");
+        ensure!(
+            body.contains("The session cookie crumbs.sid is HttpOnly")
+                && body.contains("Yet the server received it"),
+            "{body}"
+        );
 
         // Only the server restarts; the browser keeps its cookie, SQLite keeps the session.
         server.restart()?;
@@ -1143,6 +1159,28 @@ async fn s14_real_server_refuses_an_edited_cookie_and_a_replayed_one() {
             .browser_cookie("crumbs.sid")
             .await?
             .context("a session cookie")?;
+
+        // Page script cannot replace an HttpOnly cookie: Forge's write is ignored, the
+        // login stands, and the page gives the command that can send any cookie.
+        page.click("Forge").await?;
+        page.wait_for_text("The browser ignored the write").await?;
+        let curl = page.text_of("pre.curl").await?;
+        ensure!(
+            curl == format!(
+                "curl -i -H 'Cookie: crumbs.sid=…' {}/api/session",
+                page.origin
+            ),
+            "{curl}"
+        );
+        ensure!(
+            page.browser_cookie("crumbs.sid")
+                .await?
+                .map(|c| c.value().to_owned())
+                == Some(real.value().to_owned()),
+            "the browser's cookie is unchanged"
+        );
+        page.reload_checked("GET /api/session → 200 OK").await?;
+        ensure!(page.session_settled().await?.contains("Logged in as alice"));
 
         // An edit as devtools makes one: the signature no longer matches.
         let mut edited = real.value().to_owned();

@@ -1,11 +1,12 @@
 use yew::prelude::*;
 
 use super::components::{
-    CookieTable, ForgePanel, LoginForm, NetworkLog, SessionPanel, StoreSwitch, StrategySwitch,
+    BackendSwitch, CookieTable, ForgePanel, LoginForm, NetworkLog, RealServerFacts, SessionPanel,
+    StoreSwitch, StrategySwitch,
 };
 use super::context::LabContext;
-use super::state::{LabState, Purpose};
-use crate::lab::boot;
+use super::state::{LabAction, LabState, Purpose};
+use crate::lab::{boot, Backend, ServerProbe};
 
 /// The lab. Boots once per mount (a page load, or a remount in tests).
 #[component]
@@ -46,7 +47,26 @@ fn Lab(props: &LabProps) -> Html {
     };
     {
         let ctx = ctx.clone();
-        use_effect_with((), move |_| ctx.check_session(Purpose::Restore));
+        use_effect_with((), move |_| {
+            let wanted = ctx.state.wanted;
+            // The mock answers at once; `?backend=server` waits for the probe, so the
+            // session is asked of the backend that will answer from now on.
+            if wanted == Backend::Mock {
+                ctx.check_session(Purpose::Restore);
+            }
+            yew::platform::spawn_local(async move {
+                let probe = ctx.lab.probe().await;
+                let found = matches!(probe, ServerProbe::Found { .. });
+                ctx.dispatch(LabAction::Probed(probe));
+                match (wanted, found) {
+                    (Backend::Server, true) => {
+                        ctx.choose_backend(Backend::Server, Purpose::Restore)
+                    }
+                    (Backend::Server, false) => ctx.check_session(Purpose::Restore),
+                    (Backend::Mock, _) => {}
+                }
+            });
+        });
     }
     html! {
         <ContextProvider<LabContext> context={ctx}>
@@ -62,17 +82,23 @@ fn Lab(props: &LabProps) -> Html {
                 if let Some(error) = &state.settings_error {
                     <p role="alert" class="error">{ error }</p>
                 }
+                <section class="panel" aria-labelledby="server-heading">
+                    <h2 id="server-heading">{ "Server" }</h2>
+                    <div class="switches">
+                        <BackendSwitch />
+                        // The mock's own settings: the real server's are on its command line.
+                        if state.backend == Backend::Mock {
+                            <StrategySwitch />
+                            <StoreSwitch />
+                        } else {
+                            <RealServerFacts />
+                        }
+                    </div>
+                </section>
                 <div class="grid">
                     <SessionPanel />
                     <LoginForm />
                 </div>
-                <section class="panel" aria-labelledby="server-heading">
-                    <h2 id="server-heading">{ "Mock server" }</h2>
-                    <div class="switches">
-                        <StrategySwitch />
-                        <StoreSwitch />
-                    </div>
-                </section>
                 <CookieTable />
                 <ForgePanel />
                 <NetworkLog />

@@ -1,5 +1,6 @@
 //! One component per file.
 
+mod backend_switch;
 mod cookie_editor;
 mod cookie_table;
 mod forge_panel;
@@ -9,6 +10,7 @@ mod session_panel;
 mod store_switch;
 mod strategy_switch;
 
+pub use backend_switch::{BackendSwitch, RealServerFacts};
 pub use cookie_editor::CookieEditor;
 pub use cookie_table::CookieTable;
 pub use forge_panel::ForgePanel;

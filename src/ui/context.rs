@@ -6,7 +6,7 @@ use crumbs_protocol::http::Request;
 use yew::prelude::*;
 
 use super::state::{LabAction, LabState, Purpose};
-use crate::lab::Lab;
+use crate::lab::{Backend, Lab};
 
 /// What components reach the lab through.
 #[derive(Clone)]
@@ -22,14 +22,16 @@ impl PartialEq for LabContext {
 }
 
 impl LabContext {
-    /// Sends `request` through the client; the answer lands in the state as `purpose`.
+    /// Sends `request` to the backend in use; the answer lands in the state as `purpose`,
+    /// marked with that backend.
     pub fn send(&self, purpose: Purpose, request: Request) {
         let lab = self.lab.clone();
+        let (backend, transport) = (lab.backend(), lab.transport());
         let dispatcher = self.state.dispatcher();
         dispatcher.dispatch(LabAction::Sending(purpose));
         yew::platform::spawn_local(async move {
-            let exchange = lab.transport.send(request).await;
-            dispatcher.dispatch(LabAction::Answered(purpose, Rc::new(exchange)));
+            let exchange = transport.send(request).await;
+            dispatcher.dispatch(LabAction::Answered(purpose, backend, Rc::new(exchange)));
             if let Some(notice) = lab.server_notice() {
                 dispatcher.dispatch(LabAction::ServerNotice(notice));
             }
@@ -41,6 +43,18 @@ impl LabContext {
         if let Some(notice) = self.lab.server_notice() {
             self.dispatch(LabAction::ServerNotice(notice));
         }
+    }
+
+    /// Sends the requests that follow to `backend`, then asks it who you are (as
+    /// `purpose`). A choice the address could not keep still holds; the page says a reload
+    /// would forget it.
+    pub fn choose_backend(&self, backend: Backend, purpose: Purpose) {
+        let kept = self.lab.choose_backend(backend);
+        self.dispatch(LabAction::BackendChosen(backend));
+        if let Err(why) = kept {
+            self.dispatch(LabAction::BackendNotKept(why));
+        }
+        self.check_session(purpose);
     }
 
     pub fn check_session(&self, purpose: Purpose) {

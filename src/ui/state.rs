@@ -11,6 +11,10 @@ use crumbs_protocol::api::{ErrorBody, Reason, SessionBody};
 use crumbs_protocol::Exchange;
 use crumbs_protocol::{SESSION_COOKIE, USER_COOKIE};
 
+use crate::fetch::received_cookie_names;
+use crate::forge::ScriptWrite;
+use crate::lab::{Backend, ServerProbe};
+
 /// Why a request was sent, which decides what its answer changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -45,11 +49,34 @@ pub struct ForgeReport {
     pub forged: String,
     pub accepted: bool,
     pub outcome: String,
+    /// With the real server, Forge writes with `document.cookie` as any page script could:
+    /// what the browser did with that write. `None` with the mock, which Forge edits in place.
+    pub script: Option<ScriptWrite>,
 }
 
 impl ForgeReport {
+    /// Whether the server believed a forged cookie: the mock's Cookie only strategy. With
+    /// the real server an accepted answer comes from the real cookie, the forgery ignored.
+    pub fn fooled(&self) -> bool {
+        self.accepted && self.script.is_none()
+    }
+
     /// One paragraph on why it turned out this way.
     pub fn why(&self) -> &'static str {
+        if self.script.is_some() {
+            return if self.accepted {
+                "The server still knows you: the browser sent your real, HttpOnly crumbs.sid, \
+                 which the script could neither read nor replace. HttpOnly keeps the cookie's \
+                 value out of page script's reach, a script injected into the page (XSS) \
+                 included, but not out of yours: devtools and curl send any Cookie header (see \
+                 below), and then only the server's signature check stands in the way."
+            } else {
+                "The server refused what it received: a value without a signature made with the \
+                 server's secret. A script can plant a crumbs.sid when the browser holds none, \
+                 but it cannot replace an HttpOnly one, and without the secret it cannot make a \
+                 cookie the server accepts."
+            };
+        }
         match (self.strategy, self.accepted) {
             (Strategy::CookieOnly, true) => {
                 "The server believed the cookie. A cookie is only text that the browser keeps \
@@ -105,16 +132,33 @@ impl CookiesAtLoad {
     }
 }
 
+/// One line of the network log: an exchange and the backend that answered it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    pub backend: Backend,
+    pub exchange: Rc<Exchange>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabState {
     pub page_load: u32,
+    /// Where requests go now.
+    pub backend: Backend,
+    /// What the page's address asked for at load (`?backend=server`): the real server is
+    /// chosen once it answers as one.
+    pub wanted: Backend,
+    /// Whether a real server answers at this origin.
+    pub probe: ServerProbe,
+    /// The names of the cookies the real server says the last request carried
+    /// (`X-Crumbs-Cookie-Names`); `None` before its first answer, or when it did not say.
+    pub received: Option<Vec<String>>,
     /// Which login cookies were in the jar when this page loaded.
     pub cookies_at_load: CookiesAtLoad,
     pub session: SessionStatus,
     pub pending: Option<Purpose>,
     pub login_error: Option<String>,
     /// Newest last.
-    pub log: Vec<Rc<Exchange>>,
+    pub log: Vec<LogEntry>,
     pub strategy: Strategy,
     pub store: StoreKind,
     pub forge: Option<ForgeReport>,
@@ -138,6 +182,10 @@ impl LabState {
     ) -> Self {
         Self {
             page_load,
+            backend: Backend::Mock,
+            wanted: Backend::Mock,
+            probe: ServerProbe::Looking,
+            received: None,
             cookies_at_load,
             session: SessionStatus::Checking,
             pending: None,
@@ -158,9 +206,35 @@ impl LabState {
         self
     }
 
+    /// This state, asking for `backend` at load.
+    pub fn asking_for(mut self, backend: Backend) -> Self {
+        self.wanted = backend;
+        self
+    }
+
     /// Whether the cookie the current strategy logs in with was in the jar at load.
     pub fn login_cookie_at_load(&self) -> bool {
-        self.cookies_at_load.for_strategy(self.strategy)
+        self.cookies_at_load.for_strategy(self.strategy_in_use())
+    }
+
+    /// The strategy of the backend in use: the mock's setting, or the real server's only
+    /// one, server sessions.
+    pub fn strategy_in_use(&self) -> Strategy {
+        match self.backend {
+            Backend::Mock => self.strategy,
+            Backend::Server => Strategy::ServerSession,
+        }
+    }
+
+    /// Whether the backend is not settled yet: the address asks for the real server and
+    /// `GET /api/health` has not answered. A request sent now would go to the mock.
+    pub fn still_choosing(&self) -> bool {
+        self.wanted == Backend::Server && self.probe == ServerProbe::Looking
+    }
+
+    /// Whether the real server can be chosen.
+    pub fn server_found(&self) -> bool {
+        matches!(self.probe, ServerProbe::Found { .. })
     }
 
     pub fn logged_in_user(&self) -> Option<&str> {
@@ -173,10 +247,19 @@ impl LabState {
 
 pub enum LabAction {
     Sending(Purpose),
-    Answered(Purpose, Rc<Exchange>),
+    /// An answer, from the backend the request went to.
+    Answered(Purpose, Backend, Rc<Exchange>),
     /// The form was not sent: what to fix.
     LoginInvalid(String),
     Forged(String),
+    /// Forge with the real server: what the script wrote and what the browser did with it.
+    ForgedByScript(String, ScriptWrite),
+    /// What `GET /api/health` told.
+    Probed(ServerProbe),
+    /// Requests go to this backend from now on.
+    BackendChosen(Backend),
+    /// The backend was switched, but the address could not keep the choice: why.
+    BackendNotKept(String),
     StrategyChanged(Strategy),
     StoreChanged(StoreKind),
     SettingsFailed(String),
@@ -225,12 +308,40 @@ impl Reducible for LabState {
             LabAction::LoginInvalid(why) => state.login_error = Some(why),
             LabAction::Forged(value) => {
                 state.forge = Some(ForgeReport {
-                    strategy: state.strategy,
+                    strategy: state.strategy_in_use(),
                     forged: value,
                     accepted: false,
                     outcome: "Asking the server…".to_owned(),
+                    script: None,
                 })
             }
+            LabAction::ForgedByScript(written, write) => {
+                state.forge = Some(ForgeReport {
+                    strategy: Strategy::ServerSession,
+                    forged: written,
+                    accepted: false,
+                    outcome: "Asking the server…".to_owned(),
+                    script: Some(write),
+                })
+            }
+            LabAction::Probed(probe) => state.probe = probe,
+            LabAction::BackendChosen(backend) => {
+                if state.backend == backend {
+                    return self;
+                }
+                state.backend = backend;
+                // What was said about the other backend no longer holds; an answer still on
+                // its way from it is logged but changes nothing (see `Answered`), so no
+                // button waits for it. What the user typed lives in the components and stays.
+                state.session = SessionStatus::Checking;
+                state.pending = None;
+                state.forge = None;
+                state.login_error = None;
+                state.session_error = None;
+                state.settings_error = None;
+                state.received = None;
+            }
+            LabAction::BackendNotKept(why) => state.settings_error = Some(capitalize(&why)),
             LabAction::StrategyChanged(strategy) => {
                 state.strategy = strategy;
                 state.forge = None;
@@ -250,12 +361,21 @@ impl Reducible for LabState {
                 }
                 state.notice = Some(notice);
             }
-            LabAction::Answered(purpose, exchange) => {
+            LabAction::Answered(purpose, backend, exchange) => {
+                let answer = read_answer(&exchange);
+                let received = received_cookie_names(&exchange.response);
+                state.log.push(LogEntry { backend, exchange });
+                // Sent before a switch: the log shows it, but it says nothing about the
+                // backend in use now.
+                if backend != state.backend {
+                    return Rc::new(state);
+                }
                 if state.pending == Some(purpose) {
                     state.pending = None;
                 }
-                let answer = read_answer(&exchange);
-                state.log.push(exchange);
+                if backend == Backend::Server {
+                    state.received = received;
+                }
                 apply_answer(&mut state, purpose, answer);
             }
         }
@@ -278,7 +398,7 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             state.forge = None;
             state.session_error = None;
             state.session = SessionStatus::LoggedOut {
-                why: Some(logged_out_why(state.strategy)),
+                why: Some(logged_out_why(state.strategy_in_use())),
             }
         }
         // The server changed nothing and cleared no cookie: say so, and keep showing the
@@ -297,7 +417,17 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             )
         }
         (Purpose::Forge, answer) => {
+            // A script's write the browser ignored leaves the real cookie to answer: the
+            // server recognising you then is no forgery accepted.
+            let by_script = state.forge.as_ref().and_then(|report| report.script);
             let (accepted, outcome) = match &answer {
+                Answer::Session(body) if by_script == Some(ScriptWrite::Ignored) => (
+                    true,
+                    format!(
+                        "The server still says you are {}: it received your own cookie.",
+                        body.user
+                    ),
+                ),
                 Answer::Session(body) => (
                     true,
                     format!("Accepted: the server says you are {}.", body.user),
@@ -413,13 +543,18 @@ mod tests {
     fn restore_logs_in_or_out_and_logs_the_exchange() {
         let state = start().reduce(LabAction::Sending(Purpose::Restore));
         assert_eq!(state.pending, Some(Purpose::Restore));
-        let state = state.reduce(LabAction::Answered(Purpose::Restore, ok("alice")));
+        let state = state.reduce(LabAction::Answered(
+            Purpose::Restore,
+            Backend::Mock,
+            ok("alice"),
+        ));
         assert_eq!(state.logged_in_user(), Some("alice"));
         assert_eq!(state.pending, None);
         assert_eq!(state.log.len(), 1);
 
         let state = start().reduce(LabAction::Answered(
             Purpose::Restore,
+            Backend::Mock,
             err(401, "missing_cookie", "no cookie"),
         ));
         assert_eq!(
@@ -429,6 +564,7 @@ mod tests {
         );
         let state = start().reduce(LabAction::Answered(
             Purpose::Restore,
+            Backend::Mock,
             err(401, "unknown_session", "the server restarted"),
         ));
         assert_eq!(
@@ -442,10 +578,15 @@ mod tests {
     #[test]
     fn a_failed_login_shows_the_error_and_keeps_the_session() {
         let state = start()
-            .reduce(LabAction::Answered(Purpose::Restore, ok("bob")))
+            .reduce(LabAction::Answered(
+                Purpose::Restore,
+                Backend::Mock,
+                ok("bob"),
+            ))
             .reduce(LabAction::Sending(Purpose::Login))
             .reduce(LabAction::Answered(
                 Purpose::Login,
+                Backend::Mock,
                 err(401, "bad_credentials", "unknown user or wrong password"),
             ));
         assert_eq!(
@@ -470,8 +611,16 @@ mod tests {
     #[test]
     fn logout_logs_out_with_a_reason() {
         let state = start()
-            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
-            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Mock,
+                ok("alice"),
+            ))
+            .reduce(LabAction::Answered(
+                Purpose::Logout,
+                Backend::Mock,
+                exchange(204, ""),
+            ));
         assert!(matches!(
             state.session,
             SessionStatus::LoggedOut { why: Some(_) }
@@ -481,10 +630,15 @@ mod tests {
     #[test]
     fn a_failed_logout_says_so_and_keeps_the_session_the_server_still_has() {
         let state = start()
-            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Mock,
+                ok("alice"),
+            ))
             .reduce(LabAction::Sending(Purpose::Logout))
             .reduce(LabAction::Answered(
                 Purpose::Logout,
+                Backend::Mock,
                 err(
                     500,
                     "internal",
@@ -499,7 +653,11 @@ mod tests {
         );
         let state = state
             .reduce(LabAction::Sending(Purpose::Logout))
-            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+            .reduce(LabAction::Answered(
+                Purpose::Logout,
+                Backend::Mock,
+                exchange(204, ""),
+            ));
         assert_eq!(
             state.session_error, None,
             "a logout that worked clears the error"
@@ -513,10 +671,15 @@ mod tests {
     #[test]
     fn forgery_reports_say_what_happened_and_why() {
         let state = start()
-            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Mock,
+                ok("alice"),
+            ))
             .reduce(LabAction::Forged("s:abc.forged".into()))
             .reduce(LabAction::Answered(
                 Purpose::Forge,
+                Backend::Mock,
                 err(401, "tampered", "the signature does not match"),
             ));
         let report = state.forge.clone().unwrap();
@@ -532,7 +695,11 @@ mod tests {
             StoreKind::Database,
         ))
         .reduce(LabAction::Forged("admin".into()))
-        .reduce(LabAction::Answered(Purpose::Forge, ok("admin")));
+        .reduce(LabAction::Answered(
+            Purpose::Forge,
+            Backend::Mock,
+            ok("admin"),
+        ));
         let report = state.forge.clone().unwrap();
         assert!(report.accepted);
         assert!(report.why().contains("believed"));
@@ -543,13 +710,18 @@ mod tests {
     fn an_unreadable_answer_is_an_error_not_a_panic() {
         let state = start().reduce(LabAction::Answered(
             Purpose::Restore,
+            Backend::Mock,
             exchange(200, "<html>"),
         ));
         assert!(matches!(
             &state.session,
             SessionStatus::LoggedOut { why: Some(why) } if why.contains("could not be read")
         ));
-        let state = start().reduce(LabAction::Answered(Purpose::Login, exchange(502, "")));
+        let state = start().reduce(LabAction::Answered(
+            Purpose::Login,
+            Backend::Mock,
+            exchange(502, ""),
+        ));
         assert_eq!(
             state.login_error.as_deref(),
             Some("The server answered 502 without saying why")
@@ -591,8 +763,16 @@ mod tests {
                 strategy,
                 StoreKind::Database,
             ))
-            .reduce(LabAction::Answered(Purpose::Login, ok("alice")))
-            .reduce(LabAction::Answered(Purpose::Logout, exchange(204, "")));
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Mock,
+                ok("alice"),
+            ))
+            .reduce(LabAction::Answered(
+                Purpose::Logout,
+                Backend::Mock,
+                exchange(204, ""),
+            ));
             match &state.session {
                 SessionStatus::LoggedOut { why: Some(why) } => why.clone(),
                 other => panic!("{other:?}"),
@@ -620,5 +800,186 @@ mod tests {
             .reduce(LabAction::StrategyChanged(Strategy::CookieOnly));
         assert_eq!(state.forge, None);
         assert_eq!(state.strategy, Strategy::CookieOnly);
+    }
+
+    fn from_server(status: u16, body: &str, names: &str) -> Rc<Exchange> {
+        Rc::new(Exchange {
+            request: Request::get("/api/session"),
+            response: Response {
+                status,
+                headers: crumbs_protocol::Headers::new()
+                    .with(crumbs_protocol::COOKIE_NAMES_HEADER, names),
+                body: body.to_owned(),
+            },
+            notes: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn an_answer_from_the_backend_left_behind_is_logged_but_changes_nothing() {
+        let state = start()
+            .reduce(LabAction::Sending(Purpose::Login))
+            .reduce(LabAction::BackendChosen(Backend::Server));
+        assert_eq!(state.pending, None, "no button waits for the old backend");
+        assert_eq!(state.session, SessionStatus::Checking);
+        let state = state
+            .reduce(LabAction::Sending(Purpose::Check))
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Mock,
+                ok("alice"),
+            ));
+        assert_eq!(state.log.len(), 1);
+        assert_eq!(state.log[0].backend, Backend::Mock);
+        assert_eq!(state.logged_in_user(), None, "{:?}", state.session);
+        assert_eq!(
+            state.pending,
+            Some(Purpose::Check),
+            "the real server's check is still awaited"
+        );
+        let state = state.reduce(LabAction::Answered(
+            Purpose::Check,
+            Backend::Server,
+            from_server(
+                200,
+                r#"{"user":"bob","expires_at":1,"how":"a session"}"#,
+                "crumbs.sid",
+            ),
+        ));
+        assert_eq!(state.logged_in_user(), Some("bob"));
+        assert_eq!(state.pending, None);
+    }
+
+    #[test]
+    fn the_names_the_real_server_received_are_kept_from_its_last_answer() {
+        let state = start().reduce(LabAction::BackendChosen(Backend::Server));
+        assert_eq!(state.received, None);
+        let state = state.reduce(LabAction::Answered(
+            Purpose::Restore,
+            Backend::Server,
+            from_server(
+                200,
+                r#"{"user":"bob","expires_at":1,"how":"a session"}"#,
+                "crumbs.sid, theme",
+            ),
+        ));
+        assert_eq!(
+            state.received,
+            Some(vec!["crumbs.sid".to_owned(), "theme".to_owned()])
+        );
+        let state = state.reduce(LabAction::Answered(
+            Purpose::Check,
+            Backend::Server,
+            err(503, "internal", "the real server did not answer"),
+        ));
+        assert_eq!(state.received, None, "an answer that does not say");
+        let state = state
+            .reduce(LabAction::BackendChosen(Backend::Mock))
+            .reduce(LabAction::Answered(
+                Purpose::Check,
+                Backend::Mock,
+                ok("alice"),
+            ));
+        assert_eq!(state.received, None, "the mock never says");
+    }
+
+    #[test]
+    fn the_real_server_has_server_sessions_whatever_the_mock_is_set_to() {
+        let state = start()
+            .reduce(LabAction::StrategyChanged(Strategy::CookieOnly))
+            .reduce(LabAction::BackendChosen(Backend::Server));
+        assert_eq!(state.strategy_in_use(), Strategy::ServerSession);
+        assert_eq!(
+            state.strategy,
+            Strategy::CookieOnly,
+            "the mock keeps its own"
+        );
+        let state = state
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Server,
+                ok("alice"),
+            ))
+            .reduce(LabAction::Answered(
+                Purpose::Logout,
+                Backend::Server,
+                exchange(204, ""),
+            ));
+        assert!(matches!(
+            &state.session,
+            SessionStatus::LoggedOut { why: Some(why) } if !why.contains("no session")
+        ));
+        let state = state.reduce(LabAction::BackendChosen(Backend::Mock));
+        assert_eq!(state.strategy_in_use(), Strategy::CookieOnly);
+    }
+
+    #[test]
+    fn a_script_forgery_says_what_the_browser_and_the_server_did() {
+        let state = start()
+            .reduce(LabAction::BackendChosen(Backend::Server))
+            .reduce(LabAction::Answered(
+                Purpose::Login,
+                Backend::Server,
+                ok("alice"),
+            ))
+            .reduce(LabAction::ForgedByScript(
+                "crumbs.sid=forged-by-script".into(),
+                ScriptWrite::Ignored,
+            ))
+            .reduce(LabAction::Answered(
+                Purpose::Forge,
+                Backend::Server,
+                ok("alice"),
+            ));
+        let report = state.forge.clone().unwrap();
+        assert!(report.accepted);
+        assert!(
+            report
+                .outcome
+                .starts_with("The server still says you are alice"),
+            "the real cookie answered, no forgery was accepted: {}",
+            report.outcome
+        );
+        assert!(!report.fooled());
+        assert_eq!(report.script, Some(ScriptWrite::Ignored));
+        assert!(
+            report.why().contains("neither read nor replace"),
+            "{}",
+            report.why()
+        );
+        assert_eq!(state.logged_in_user(), Some("alice"));
+
+        let state = state
+            .reduce(LabAction::ForgedByScript(
+                "crumbs.sid=forged-by-script".into(),
+                ScriptWrite::Stored,
+            ))
+            .reduce(LabAction::Answered(
+                Purpose::Forge,
+                Backend::Server,
+                err(401, "tampered", "the signature does not match"),
+            ));
+        let report = state.forge.clone().unwrap();
+        assert!(!report.accepted);
+        assert!(
+            report.why().contains("cannot replace an HttpOnly one"),
+            "{}",
+            report.why()
+        );
+    }
+
+    #[test]
+    fn an_address_asking_for_the_server_settles_only_when_the_probe_answers() {
+        let asking = Rc::new(start().as_ref().clone().asking_for(Backend::Server));
+        assert!(asking.still_choosing());
+        let found = asking.clone().reduce(LabAction::Probed(ServerProbe::Found {
+            store: "sqlite".into(),
+        }));
+        assert!(!found.still_choosing());
+        let absent = asking.reduce(LabAction::Probed(ServerProbe::Absent {
+            answer: "GET /api/health → 404 Not Found".into(),
+        }));
+        assert!(!absent.still_choosing(), "the mock answers from now on");
+        assert!(!start().still_choosing(), "the mock needs no probe");
     }
 }

@@ -4,15 +4,22 @@ use crumbs_cookies::CookieJar;
 use crumbs_mock::server::Strategy;
 use crumbs_protocol::SESSION_COOKIE;
 
-use crate::forge::{forge_precondition, forged_cookie};
+use crate::forge::{
+    curl_command, forge_precondition, forged_cookie, script_forgery_line, ScriptWrite,
+};
+use crate::lab::Backend;
 use crate::ui::context::use_lab;
 use crate::ui::state::{capitalize, LabAction, Purpose};
 
-/// Rewrites the login cookie as a user could in devtools, then asks the server.
+/// Rewrites the login cookie as a user could in devtools, then asks the server. With the
+/// real server, tries what any page script could, and gives the command that can.
 #[component]
 pub fn ForgePanel() -> Html {
     let ctx = use_lab();
     let error = use_state(|| None::<String>);
+    if ctx.state.backend == Backend::Server {
+        return html! { <ScriptForge /> };
+    }
     let strategy = ctx.state.strategy;
     let forge = {
         let (ctx, error) = (ctx.clone(), error.clone());
@@ -53,12 +60,73 @@ pub fn ForgePanel() -> Html {
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
             if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
-                <div role="status" class={classes!("forge-report", report.accepted.then_some("fooled"))}>
+                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
                     <p class="outcome">{ &report.outcome }</p>
                     <p class="why">{ report.why() }</p>
                 </div>
             }
+        </section>
+    }
+}
+
+/// Forge with the real server: a `document.cookie` write of `crumbs.sid`, what the browser
+/// did with it, what the server then said, and the `curl` command that sends any cookie.
+#[component]
+fn ScriptForge() -> Html {
+    let ctx = use_lab();
+    let error = use_state(|| None::<String>);
+    let forge = {
+        let (ctx, error) = (ctx.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let jar = &ctx.lab.jar;
+            let line = script_forgery_line();
+            match jar.write_raw(&line) {
+                Ok(()) => {
+                    error.set(None);
+                    let read_back = jar.get(SESSION_COOKIE).ok().flatten();
+                    let write = ScriptWrite::from_read_back(read_back.as_deref());
+                    ctx.dispatch(LabAction::ForgedByScript(
+                        format!("document.cookie = \"{line}\""),
+                        write,
+                    ));
+                    ctx.check_session(Purpose::Forge);
+                }
+                Err(why) => error.set(Some(capitalize(&why.to_string()))),
+            }
+        })
+    };
+    // The page's own address, so the command reaches this very server.
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+    html! {
+        <section class="panel" aria-labelledby="forge-heading">
+            <h2 id="forge-heading">{ "Forge the cookie" }</h2>
+            <p class="explain">{ "With the real server, " }<code>{ SESSION_COOKIE }</code>
+                { " is HttpOnly for real. Forge tries what any script in this page could: it writes " }
+                <code>{ script_forgery_line() }</code>{ " through document.cookie, reads document.cookie \
+                back to see what the browser did, then asks the server who you are." }</p>
+            <button type="button" onclick={forge}
+                disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
+            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(report) = &ctx.state.forge {
+                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
+                    <p>{ "Script wrote: " }<code>{ &report.forged }</code></p>
+                    if let Some(write) = report.script {
+                        <p class="script-write">{ write.sentence() }</p>
+                    }
+                    <p class="outcome">{ &report.outcome }</p>
+                    <p class="why">{ report.why() }</p>
+                </div>
+            }
+            <p class="explain">{ "What can send any cookie is anything that speaks HTTP without a \
+                browser's rules. Copy the value of " }<code>{ SESSION_COOKIE }</code>{ " from devtools \
+                (Application › Cookies, where HttpOnly cookies are listed) and send it yourself:" }</p>
+            <pre class="curl"><code>{ curl_command(&origin) }</code></pre>
+            <p class="explain">{ "Unchanged, the server answers as you: whoever holds the cookie is \
+                you, which is why it must stay secret. Change one character and the server answers \
+                401 tampered: the signature check, not HttpOnly, is what stops a forgery." }</p>
         </section>
     }
 }

@@ -3,6 +3,7 @@ use yew::prelude::*;
 
 use super::bind_text;
 
+use crate::lab::Backend;
 use crate::ui::context::use_lab;
 use crate::ui::state::{LabAction, Purpose};
 use crumbs_cookies::clock::Millis;
@@ -28,6 +29,16 @@ pub fn LoginForm() -> Html {
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if ctx.state.still_choosing() {
+                // Sent now, the login would go to the mock while the page is about to
+                // switch to the real server; the wait is one local request long.
+                ctx.dispatch(LabAction::LoginInvalid(
+                    "Still asking whether the real server this address names is running: \
+                     try again in a moment."
+                        .to_owned(),
+                ));
+                return;
+            }
             let name = username.trim();
             if name.is_empty() {
                 ctx.dispatch(LabAction::LoginInvalid(
@@ -55,18 +66,30 @@ pub fn LoginForm() -> Html {
         })
     };
 
-    let lifetimes = ctx.lab.lifetimes();
-    let (session, remembered) = (
-        duration_words(lifetimes.session_ms),
-        duration_words(lifetimes.remembered_ms),
-    );
+    let real = ctx.state.backend == Backend::Server;
+    // `?ttl=` shortens the mock's sessions only; the real server keeps the contract's.
+    let (session_ms, remembered_ms) = if real {
+        (
+            crumbs_protocol::rules::SESSION_MS,
+            crumbs_protocol::rules::REMEMBERED_MS,
+        )
+    } else {
+        let lifetimes = ctx.lab.lifetimes();
+        (lifetimes.session_ms, lifetimes.remembered_ms)
+    };
+    let (session, remembered) = (duration_words(session_ms), duration_words(remembered_ms));
+    let server = if real {
+        "the real server"
+    } else {
+        "the mock server"
+    };
 
     html! {
         <section class="panel" aria-labelledby="login-heading">
             <h2 id="login-heading">{ "Log in" }</h2>
             <p class="explain">
-                { "Logging in sends your name and password to the mock server. If they match, \
-                   its answer carries a " }<code>{ "Set-Cookie" }</code>
+                { format!("Logging in sends your name and password to {server}. If they match, \
+                   its answer carries a ") }<code>{ "Set-Cookie" }</code>
                 { " header, and from then on the browser sends that cookie back with its requests to \
                    this host (on any port: cookies ignore ports) and to no other: that is how the \
                    server recognises you. The cookie is " }<code>{ "SameSite=Lax" }</code>
@@ -81,7 +104,7 @@ pub fn LoginForm() -> Html {
                    keeps it, across restarts, until then. Leave it unticked for a session cookie, the \
                    browser's name for a cookie with no Expires or Max-Age. Browsers usually delete a \
                    session cookie when they quit, but session restore can keep it. The server's limit \
-                   still applies: under the Server session strategy it forgets the session after \
+                   still applies: with server sessions it forgets the session after \
                    {session}, whatever the cookie does. A session cookie and a server session share a \
                    word, not a lifetime: the first is the browser's, the second is the record the \
                    server keeps of your login.") }
@@ -114,21 +137,27 @@ pub fn LoginForm() -> Html {
                     </>
                 }) }
             </p>
-            <p class="explain hashing">{ format!(
-                "The mock server keeps these passwords only as salted PBKDF2-HMAC-SHA256 hashes, \
-                 with {} rounds. Current guidance asks for {} rounds; in this page that would make \
-                 every login wait about 0.3 s, so the mock uses fewer. A real server \
-                 should follow the guidance, or use Argon2id.",
-                thousands(PBKDF2_ROUNDS),
-                thousands(RECOMMENDED_PBKDF2_ROUNDS),
-            ) }</p>
+            if real {
+                <p class="explain hashing">{ "The real server keeps these passwords only as \
+                    Argon2id hashes, and checks them off its request-serving threads, so a slow \
+                    hash never holds up other requests." }</p>
+            } else {
+                <p class="explain hashing">{ format!(
+                    "The mock server keeps these passwords only as salted PBKDF2-HMAC-SHA256 hashes, \
+                     with {} rounds. Current guidance asks for {} rounds; in this page that would make \
+                     every login wait about 0.3 s, so the mock uses fewer. A real server \
+                     should follow the guidance, or use Argon2id.",
+                    thousands(PBKDF2_ROUNDS),
+                    thousands(RECOMMENDED_PBKDF2_ROUNDS),
+                ) }</p>
+            }
         </section>
     }
 }
 
 /// A lifetime in milliseconds as people say it: "30 minutes", "7 days", "1 second";
 /// in the largest unit that divides it, so `?ttl=90` reads "90 seconds".
-fn duration_words(millis: Millis) -> String {
+pub(crate) fn duration_words(millis: Millis) -> String {
     const UNITS: [(Millis, &str); 4] = [
         (86_400_000, "day"),
         (3_600_000, "hour"),

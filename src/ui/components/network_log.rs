@@ -1,10 +1,11 @@
 use yew::prelude::*;
 
+use crate::lab::Backend;
 use crate::ui::context::use_lab;
+use crate::ui::state::LogEntry;
 use crumbs_protocol::api::LoginRequest;
-use crumbs_protocol::Exchange;
 
-/// Every request the page made to the mock server, newest first.
+/// Every request the page made to a backend, newest first.
 #[component]
 pub fn NetworkLog() -> Html {
     let ctx = use_lab();
@@ -12,22 +13,36 @@ pub fn NetworkLog() -> Html {
     html! {
         <section class="panel" aria-labelledby="log-heading">
             <h2 id="log-heading">{ "Network log" }</h2>
-            <p class="explain">{ "What went over the (simulated) wire. The Cookie request header stands in \
-                for what a browser attaches on its own: the lab's client copies what document.cookie \
-                shows at this page's path (a real browser would pick the cookies for the request's \
-                path). Set-Cookie is what the server asked the browser to store." }</p>
+            if ctx.state.backend == Backend::Server {
+                <p class="explain">{ "What went over the wire to the real server, as far as this page \
+                    can know it: method, path, status, body, and the response headers fetch exposes. \
+                    The browser attaches the Cookie header and acts on Set-Cookie itself, and keeps \
+                    both from page script (they are forbidden headers), so the log shows instead the \
+                    cookie names the server says it received, from its X-Crumbs-Cookie-Names \
+                    header." }</p>
+            } else {
+                <p class="explain">{ "What went over the (simulated) wire. The Cookie request header stands in \
+                    for what a browser attaches on its own: the lab's client copies what document.cookie \
+                    shows at this page's path (a real browser would pick the cookies for the request's \
+                    path). Set-Cookie is what the server asked the browser to store." }</p>
+            }
             if log.is_empty() {
                 <p class="empty">{ "No requests yet." }</p>
             } else {
                 <ol class="log" reversed=true>
-                    { for log.iter().rev().map(|exchange| entry(exchange)) }
+                    { for log.iter().rev().map(entry) }
                 </ol>
             }
         </section>
     }
 }
 
-fn entry(exchange: &Exchange) -> Html {
+fn entry(entry: &LogEntry) -> Html {
+    let exchange = &entry.exchange;
+    let backend = match entry.backend {
+        Backend::Mock => "in-page mock",
+        Backend::Server => "real server",
+    };
     let headers = |headers: &crumbs_protocol::http::Headers| -> Html {
         headers
             .iter()
@@ -41,7 +56,9 @@ fn entry(exchange: &Exchange) -> Html {
     };
     html! {
         <li class="exchange">
+            // The summary stays the exchange's own line: tests and people read it whole.
             <p class={classes!("summary", status_class)}><strong>{ exchange.summary() }</strong></p>
+            <p class="via">{ format!("Answered by the {backend}.") }</p>
             { for exchange.set_cookies().map(|line| html! {
                 <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>
             }) }
@@ -53,7 +70,7 @@ fn entry(exchange: &Exchange) -> Html {
                 if !exchange.request.body.is_empty() {
                     <pre>{ redact(&exchange.request.body) }</pre>
                 }
-                <h3>{ "Response" }</h3>
+                <h3>{ if entry.backend == Backend::Server { "Response (headers fetch exposes)" } else { "Response" } }</h3>
                 { headers(&exchange.response.headers) }
                 if !exchange.response.body.is_empty() {
                     <pre>{ &exchange.response.body }</pre>

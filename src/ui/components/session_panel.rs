@@ -4,13 +4,14 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::lab::login_cookie;
+use crate::lab::{login_cookie, store_words, Backend, ServerProbe};
 use crate::ui::context::use_lab;
-use crate::ui::state::{Purpose, SessionStatus};
+use crate::ui::state::{LabState, Purpose, SessionStatus};
 use crumbs_cookies::clock::{Clock, Millis, SystemClock};
 use crumbs_mock::server::Strategy;
 use crumbs_protocol::ceil_seconds;
 use crumbs_protocol::http::Request;
+use crumbs_protocol::{COOKIE_NAMES_HEADER, SESSION_COOKIE};
 use crumbs_yew::use_cookie;
 
 /// Who the server thinks you are, how long for, and how it knows.
@@ -18,7 +19,7 @@ use crumbs_yew::use_cookie;
 pub fn SessionPanel() -> Html {
     let ctx = use_lab();
     let state = &ctx.state;
-    let cookie_name = login_cookie(state.strategy);
+    let cookie_name = login_cookie(state.strategy_in_use());
     let cookie = use_cookie(cookie_name);
     let logout = {
         let ctx = ctx.clone();
@@ -57,12 +58,13 @@ pub fn SessionPanel() -> Html {
         html! { <>{ "No " }<code>{ cookie_name }</code>
         { " cookie was in the jar when this page loaded." }</> }
     };
-    let explain = match state.strategy {
+    let explain = match state.strategy_in_use() {
         Strategy::ServerSession => "With server sessions the cookie holds only a signed, random session id; \
             your name stays on the server. Reload the page: the cookie rides along and you stay logged in.",
         Strategy::CookieOnly => "With cookie only, the cookie holds your name itself and the server believes it. \
             Reload and you stay logged in, but so would anyone who writes a name into that cookie.",
     };
+    let real = state.backend == Backend::Server;
     html! {
         <section class="panel" aria-labelledby="session-heading">
             <h2 id="session-heading">{ "Session" }</h2>
@@ -71,15 +73,59 @@ pub fn SessionPanel() -> Html {
             if let Some(error) = &state.session_error {
                 <p role="alert" class="error">{ error }</p>
             }
-            <p class="at-load">{ at_load }</p>
-            <p class="cookie-now">
-                { match cookie.value() {
-                    Some(_) => html! { <>{ "The " }<code>{ cookie_name }</code>{ " cookie is in the jar now." }</> },
-                    None => html! { <>{ "There is no " }<code>{ cookie_name }</code>{ " cookie in the jar now." }</> },
-                } }
-            </p>
-            <p class="explain">{ explain }</p>
+            if real {
+                // document.cookie says nothing about an HttpOnly cookie: only the server can.
+                <p class="httponly">{ http_only(state) }</p>
+                <p class="explain">{ explain }{ " " }{ real_store(&state.probe) }</p>
+            } else {
+                <p class="at-load">{ at_load }</p>
+                <p class="cookie-now">
+                    { match cookie.value() {
+                        Some(_) => html! { <>{ "The " }<code>{ cookie_name }</code>{ " cookie is in the jar now." }</> },
+                        None => html! { <>{ "There is no " }<code>{ cookie_name }</code>{ " cookie in the jar now." }</> },
+                    } }
+                </p>
+                <p class="explain">{ explain }</p>
+            }
         </section>
+    }
+}
+
+/// What the page can say about `crumbs.sid` with the real server: it is HttpOnly, and only
+/// the server's echo of the names it received shows that it rode along.
+fn http_only(state: &LabState) -> Html {
+    let received = match &state.received {
+        Some(names) if names.iter().any(|name| name == SESSION_COOKIE) => html! {
+            <>{ " Yet the server received it: the last answer's " }<code>{ COOKIE_NAMES_HEADER }</code>
+            { format!(" header names the cookies {}.", names.join(", ")) }</>
+        },
+        Some(names) => html! {
+            <>{ " The last answer's " }<code>{ COOKIE_NAMES_HEADER }</code>
+            { format!(" header says the server received no {SESSION_COOKIE} (cookies received: {}): \
+                the browser holds none for this site.",
+                if names.is_empty() { "none".to_owned() } else { names.join(", ") }) }</>
+        },
+        None => html! {
+            <>{ " Which cookies the server received shows here after its first answer with an " }
+            <code>{ COOKIE_NAMES_HEADER }</code>{ " header." }</>
+        },
+    };
+    html! {
+        <>
+            { "The session cookie " }<code>{ SESSION_COOKIE }</code>
+            { " is HttpOnly: the page cannot read it, so the cookie table does not list it, and the \
+               browser sends it along with every request to this site all the same." }
+            { received }
+        </>
+    }
+}
+
+fn real_store(probe: &ServerProbe) -> String {
+    match probe {
+        ServerProbe::Found { store } => {
+            format!("The real server keeps sessions in {}.", store_words(store))
+        }
+        _ => String::new(),
     }
 }
 
