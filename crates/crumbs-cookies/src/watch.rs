@@ -7,8 +7,13 @@
 //! - any other script or devtools: the Cookie Store API's `change` event where the browser
 //!   has it, otherwise a comparison of the cookie string every 500 ms while the tab is
 //!   visible;
-//! - the expiry of a cookie written here with `Max-Age` or `Expires`: one timer, for the
-//!   nearest expiry.
+//! - the expiry of any cookie: one timer, for the nearest expiry. The expiries of cookies
+//!   written here are known from what was written; where the browser's Cookie Store API
+//!   reports them (Chromium: see [`crate::cookie_store`]), those of every
+//!   cookie, whoever wrote it, re-read at each change the watcher sees. Elsewhere (Firefox
+//!   ESR, whose Cookie Store API reports no expiry) a cookie another script wrote with a
+//!   lifetime leaves the subscribers' lists at the next change the watcher sees after it
+//!   expired.
 //!
 //! With no subscriber the watcher holds no listener, channel or timer: nothing is done for
 //! cookies nobody watches.
@@ -24,6 +29,7 @@ use super::snapshot::{self, Snapshot, Version};
 use super::CookiePair;
 
 use crate::clock::{Clock, Millis, SystemClock};
+use crate::cookie_store;
 
 /// The channel other tabs of this origin announce their cookie writes on.
 pub const CHANNEL_NAME: &str = "crumbs-cookies";
@@ -35,7 +41,8 @@ pub const POLL_INTERVAL_MS: u32 = 500;
 /// automatic ones off leaves the in-page notifications and the expiry timer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sources {
-    /// The Cookie Store API's `change` event, where the browser has it.
+    /// The Cookie Store API, where the browser has it: its `change` event, and the
+    /// expiry of every cookie, for the expiry timer.
     pub cookie_store: bool,
     /// The 500 ms comparison, used where there is no Cookie Store API (or always, when
     /// `cookie_store` is off).
@@ -68,6 +75,11 @@ struct Watcher {
     sources: Sources,
     /// (encoded name, expiry) of cookies written here that will expire.
     expiries: Vec<(String, Millis)>,
+    /// The nearest expiry of any cookie, as the Cookie Store API last reported it.
+    store_expiry: Option<Millis>,
+    /// Which read of the Cookie Store API is the latest: an answer to an older one, which
+    /// may arrive after it, is dropped.
+    store_reads: u64,
     active: Option<Active>,
     expiry_timer: Option<Registration>,
 }
@@ -81,9 +93,19 @@ impl Watcher {
             last: None,
             sources: ALL_SOURCES,
             expiries: Vec::new(),
+            store_expiry: None,
+            store_reads: 0,
             active: None,
             expiry_timer: None,
         }
+    }
+}
+
+impl Watcher {
+    /// Forgets what the Cookie Store API said, and any answer still to come.
+    fn forget_store_expiry(&mut self) {
+        self.store_expiry = None;
+        self.store_reads = self.store_reads.wrapping_add(1);
     }
 }
 
@@ -121,6 +143,7 @@ impl Drop for Subscription {
             if w.subscribers.is_empty() {
                 w.active = None;
                 w.expiry_timer = None;
+                w.forget_store_expiry();
             }
         });
     }
@@ -142,17 +165,21 @@ impl Drop for Subscription {
 /// drop(subscription);
 /// ```
 pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscription {
-    let id = WATCHER.with(|w| {
+    let (id, first) = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let id = w.next_id;
-        w.next_id += 1;
+        w.next_id = w.next_id.wrapping_add(1);
         w.subscribers.push((id, Rc::new(callback)));
-        if w.active.is_none() {
+        let first = w.active.is_none();
+        if first {
             w.last = read().map(|snapshot| snapshot.version);
             w.active = Some(activate(w.sources));
         }
-        id
+        (id, first)
     });
+    if first {
+        read_store_expiry();
+    }
     schedule_expiry();
     Subscription(id)
 }
@@ -169,11 +196,14 @@ pub fn set_sources(sources: Sources) {
     WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         w.sources = sources;
+        w.forget_store_expiry();
         if w.active.is_some() {
             w.active = None;
             w.active = Some(activate(sources));
         }
     });
+    read_store_expiry();
+    schedule_expiry();
 }
 
 /// The sources in use.
@@ -194,12 +224,19 @@ pub fn sources() -> Sources {
 /// crumbs_cookies::watch::check();
 /// ```
 pub fn check() {
+    check_changed();
+}
+
+/// [`check`], telling whether the cookies changed.
+fn check_changed() -> bool {
     if WATCHER.with(|w| w.borrow().subscribers.is_empty()) {
-        return;
+        return false;
     }
     // The shared snapshot compares the cookie string without copying it into Wasm, so a
     // poll tick or a write that changed nothing costs almost nothing.
-    let Some(snapshot) = read() else { return };
+    let Some(snapshot) = read() else {
+        return false;
+    };
     let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let changed = snapshot.changed_since(w.last);
@@ -209,11 +246,57 @@ pub fn check() {
         }
         w.subscribers.iter().map(|(_, s)| s.clone()).collect()
     });
+    if subscribers.is_empty() {
+        return false;
+    }
     let cookies = snapshot.cookies;
     // Called with no borrow held: a subscriber may render, and rendering may subscribe.
     for subscriber in subscribers {
         subscriber(&cookies);
     }
+    // A change may have added, replaced or removed a cookie with a lifetime.
+    read_store_expiry();
+    true
+}
+
+/// The Cookie Store API's `change` event: also a cookie written again with the same value
+/// and another lifetime, which `document.cookie` does not show.
+fn on_store_change() {
+    if !check_changed() {
+        read_store_expiry();
+    }
+}
+
+/// Asks the Cookie Store API, where the sources allow it, for the nearest expiry of any
+/// cookie, and re-arms the expiry timer when it answers. Where the API reports no expiry
+/// (or is missing), the nearest is unknown and only cookies written here are timed.
+fn read_store_expiry() {
+    let read = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.subscribers.is_empty() || !w.sources.cookie_store {
+            return None;
+        }
+        w.store_reads = w.store_reads.wrapping_add(1);
+        Some(w.store_reads)
+    });
+    let Some(read) = read else { return };
+    js_sys::futures::spawn_local(async move {
+        let cookies = cookie_store::attributes().await;
+        let nearest = cookies
+            .ok()
+            .and_then(|cookies| cookie_store::nearest_expiry(&cookies, SystemClock.now()));
+        let latest = WATCHER.with(|w| {
+            let mut w = w.borrow_mut();
+            let latest = w.store_reads == read;
+            if latest {
+                w.store_expiry = nearest;
+            }
+            latest
+        });
+        if latest {
+            schedule_expiry();
+        }
+    });
 }
 
 /// A write was made in this page: tell this page's subscribers and the other tabs, and
@@ -268,7 +351,7 @@ fn activate(sources: Sources) -> Active {
         .and_then(|store| store.dyn_into::<EventTarget>().ok());
     let store_listener = store
         .as_ref()
-        .and_then(|store| Registration::listen(store, "change", check));
+        .and_then(|store| Registration::listen(store, "change", on_store_change));
     let mut active = Active {
         channel,
         store_listener,
@@ -390,13 +473,14 @@ impl Drop for Registration {
     }
 }
 
-/// One timer, for the nearest expiry of a cookie written here, while anyone watches.
+/// One timer, for the nearest expiry of a cookie written here or reported by the Cookie
+/// Store API, while anyone watches.
 fn schedule_expiry() {
     WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let now = SystemClock.now();
         w.expiries.retain(|(_, at)| *at > now.saturating_sub(1_000));
-        let nearest = w.expiries.iter().map(|(_, at)| *at).min();
+        let nearest = nearest_expiry(&w.expiries, w.store_expiry, now);
         w.expiry_timer = match nearest {
             Some(at) if !w.subscribers.is_empty() => {
                 Registration::timer(Timer::Timeout, expiry_timer_delay(at, now), on_expiry)
@@ -424,14 +508,31 @@ fn expiry_timer_delay(at: Millis, now: Millis) -> u32 {
     u32::try_from(wait).map_or(MAX_TIMER_DELAY_MS, |ms| ms.min(MAX_TIMER_DELAY_MS))
 }
 
+/// The expiry the timer waits for: the nearest of the cookies written here (kept up to a
+/// second past their expiry, in case the browser is slow to drop one) and the one the
+/// Cookie Store API reported, if still ahead.
+fn nearest_expiry(
+    written_here: &[(String, Millis)],
+    store: Option<Millis>,
+    now: Millis,
+) -> Option<Millis> {
+    let store = store.filter(|at| *at > now);
+    written_here.iter().map(|(_, at)| *at).chain(store).min()
+}
+
 fn on_expiry() {
     let now = SystemClock.now();
     WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         w.expiry_timer = None;
         w.expiries.retain(|(_, at)| *at > now);
+        w.store_expiry = w.store_expiry.filter(|at| *at > now);
     });
-    check();
+    // The store is asked again even when `document.cookie` looks unchanged: the cookie
+    // may have been replaced with a later expiry in the meantime.
+    if !check_changed() {
+        read_store_expiry();
+    }
     schedule_expiry();
 }
 
@@ -460,5 +561,27 @@ mod tests {
         }
         assert_eq!(expiry_timer_delay(now, Millis::MIN), MAX_TIMEOUT_MS);
         assert_eq!(expiry_timer_delay(Millis::MIN, Millis::MAX), 20);
+    }
+
+    #[test]
+    fn the_timer_waits_for_the_nearest_expiry_whoever_wrote_the_cookie() {
+        let now = 1_000;
+        let here = |at: Millis| ("a".to_owned(), at);
+        assert_eq!(nearest_expiry(&[], None, now), None);
+        assert_eq!(nearest_expiry(&[], Some(5_000), now), Some(5_000));
+        assert_eq!(
+            nearest_expiry(&[here(3_000)], Some(5_000), now),
+            Some(3_000)
+        );
+        assert_eq!(
+            nearest_expiry(&[here(9_000)], Some(5_000), now),
+            Some(5_000)
+        );
+        // A reported expiry that has passed is not waited for again.
+        assert_eq!(nearest_expiry(&[], Some(now), now), None);
+        assert_eq!(nearest_expiry(&[here(9_000)], Some(-5), now), Some(9_000));
+        // The ends of time arm a timer like any other expiry (see `expiry_timer_delay`).
+        let far = nearest_expiry(&[], Some(Millis::MAX), now).unwrap();
+        assert_eq!(expiry_timer_delay(far, now), MAX_TIMEOUT_MS);
     }
 }

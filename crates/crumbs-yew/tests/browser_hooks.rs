@@ -17,6 +17,21 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = "
 export function raw_assign(text) { document.cookie = text; }
+export function user_agent() { return navigator.userAgent; }
+// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms,
+// whatever the watcher does), or to false after `ms`.
+export function cookie_gone(name, ms) {
+    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
+    const deadline = Date.now() + ms;
+    return new Promise((resolve) => {
+        const look = () => {
+            if (gone()) resolve(true);
+            else if (Date.now() > deadline) resolve(false);
+            else setTimeout(look, 20);
+        };
+        look();
+    });
+}
 // Wraps setTimeout so a test sees every delay the page asks for; restore() undoes it.
 export function record_timeouts() {
     const original = globalThis.setTimeout;
@@ -30,6 +45,8 @@ export function record_timeouts() {
 ")]
 extern "C" {
     fn raw_assign(text: &str);
+    fn user_agent() -> String;
+    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
     type TimeoutRecorder;
     fn record_timeouts() -> TimeoutRecorder;
     #[wasm_bindgen(method)]
@@ -91,6 +108,33 @@ fn JsonProbe() -> Html {
 fn Count() -> Html {
     let cookies = use_cookies();
     html! { <output class="value">{ cookies.len() }</output> }
+}
+
+/// The names of every cookie, in the order the page lists them.
+#[component]
+fn Names() -> Html {
+    let cookies = use_cookies();
+    let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+    html! { <output class="value">{ names.join(" ") }</output> }
+}
+
+/// The browsers these tests know, told apart by their user agent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+fn browser() -> Browser {
+    let agent = user_agent();
+    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
+    if agent.contains("Firefox/") {
+        Browser::Firefox
+    } else if agent.contains("Chrome/") {
+        Browser::Chromium
+    } else {
+        panic!("these tests know Chromium and Firefox, not {agent:?}")
+    }
 }
 
 struct Mounted<C: BaseComponent> {
@@ -310,5 +354,47 @@ async fn a_json_cookie_holding_garbage_is_an_error_the_component_shows() {
         .unwrap();
     yew::scheduler::flush().await;
     assert_eq!(shown.value(), "14");
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_max_age_cookie_written_by_another_script_leaves_the_list_when_it_expires() {
+    clear();
+    let shown = Mounted::<Names>::new(()).await;
+    raw_assign("short=lived; Path=/; Max-Age=1");
+    let written = js_sys::Date::now();
+    assert_eq!(
+        shown.wait_for("short", Duration::from_secs(3)).await,
+        "short"
+    );
+    match browser() {
+        // The Cookie Store API reports the expiry: the watcher's timer drops the cookie
+        // within about a second of its expiry, one second after it was written.
+        Browser::Chromium => {
+            let left = shown.wait_for("", Duration::from_millis(2_500)).await;
+            let after = js_sys::Date::now() - written;
+            assert_eq!(left, "", "still listed {after} ms after a Max-Age=1 write");
+            assert!(after < 2_500.0, "left after {after} ms");
+        }
+        // Firefox's Cookie Store API reports no expiry, so the documented fallback: the
+        // list keeps the cookie after the browser dropped it, until the next change the
+        // watcher sees.
+        Browser::Firefox => {
+            let gone = js_sys::futures::JsFuture::from(cookie_gone("short", 3_000.0))
+                .await
+                .ok()
+                .and_then(|gone| gone.as_bool());
+            assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+            yew::scheduler::flush().await;
+            assert_eq!(
+                shown.value(),
+                "short",
+                "Firefox: stale until the next change"
+            );
+            watch::check();
+            yew::scheduler::flush().await;
+            assert_eq!(shown.value(), "", "Firefox: gone at the next check");
+        }
+    }
     clear();
 }
