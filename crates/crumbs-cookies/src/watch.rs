@@ -63,8 +63,23 @@ const ALL_SOURCES: Sources = Sources {
     broadcast: true,
 };
 
+/// Every cookie with its attributes, as the Cookie Store API last reported them, or why
+/// this page cannot know them (see [`cookie_store::attributes`]): what
+/// [`subscribe_attributes`] tells and [`latest_attributes`] gives. The list is shared, so
+/// passing it on clones a pointer.
+pub type Attributes = crate::Result<Rc<Vec<cookie_store::CookieAttributes>>>;
+
 /// Told the page's cookies, decoded, after each change.
-type Subscriber = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
+type CookiesCallback = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
+
+/// Told the Cookie Store API's answer when it changes.
+type AttributesCallback = Rc<dyn Fn(&Attributes)>;
+
+/// Someone told of changes: to the cookies, decoded, or to their attributes.
+enum Subscriber {
+    Cookies(CookiesCallback),
+    Attributes(AttributesCallback),
+}
 
 struct Watcher {
     subscribers: Vec<(u64, Subscriber)>,
@@ -80,6 +95,8 @@ struct Watcher {
     /// Which read of the Cookie Store API is the latest: an answer to an older one, which
     /// may arrive after it, is dropped.
     store_reads: u64,
+    /// The Cookie Store API's latest answer, while anyone subscribes.
+    attributes: Option<Attributes>,
     active: Option<Active>,
     expiry_timer: Option<Registration>,
 }
@@ -95,6 +112,7 @@ impl Watcher {
             expiries: Vec::new(),
             store_expiry: None,
             store_reads: 0,
+            attributes: None,
             active: None,
             expiry_timer: None,
         }
@@ -105,7 +123,19 @@ impl Watcher {
     /// Forgets what the Cookie Store API said, and any answer still to come.
     fn forget_store_expiry(&mut self) {
         self.store_expiry = None;
+        self.attributes = None;
         self.store_reads = self.store_reads.wrapping_add(1);
+    }
+
+    /// Whether the Cookie Store API is worth asking: for the expiry timer, where the
+    /// sources allow it, or for someone who asked for the attributes.
+    fn wants_store(&self) -> bool {
+        !self.subscribers.is_empty()
+            && (self.sources.cookie_store
+                || self
+                    .subscribers
+                    .iter()
+                    .any(|(_, s)| matches!(s, Subscriber::Attributes(_))))
     }
 }
 
@@ -165,11 +195,63 @@ impl Drop for Subscription {
 /// drop(subscription);
 /// ```
 pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscription {
+    add(Subscriber::Cookies(Rc::new(callback)))
+}
+
+/// Calls `callback` with every cookie's attributes each time the Cookie Store API's answer
+/// changes, until the returned [`Subscription`] is dropped. The watcher asks the API at
+/// each change it sees (a write, another tab, a script, an expiry, the API's own `change`
+/// event, which also tells of a cookie written again with another lifetime) and tells
+/// subscribers when the answer differs from the last: the first answer, soon after the
+/// first subscription, included. Where the browser will not tell, the answer is
+/// [`CookieError::AttributesUnavailable`](crate::CookieError::AttributesUnavailable).
+///
+/// ```no_run
+/// use crumbs_cookies::watch;
+///
+/// let subscription = watch::subscribe_attributes(|answer| match answer {
+///     Ok(cookies) => {
+///         for cookie in cookies.iter() {
+///             println!("{} expires at {:?}", cookie.name, cookie.expires);
+///         }
+///     }
+///     Err(why) => println!("{why}"),
+/// });
+/// drop(subscription);
+/// ```
+pub fn subscribe_attributes(callback: impl Fn(&Attributes) + 'static) -> Subscription {
+    let first_for_attributes = WATCHER.with(|w| {
+        let w = w.borrow();
+        !w.subscribers
+            .iter()
+            .any(|(_, s)| matches!(s, Subscriber::Attributes(_)))
+    });
+    let subscription = add(Subscriber::Attributes(Rc::new(callback)));
+    // The expiry timer may not have asked (its sources turned the API off).
+    if first_for_attributes && latest_attributes().is_none() {
+        read_store();
+    }
+    subscription
+}
+
+/// The Cookie Store API's latest answer (see [`subscribe_attributes`]); `None` while
+/// nobody subscribes or before its first answer.
+///
+/// ```no_run
+/// if let Some(Ok(cookies)) = crumbs_cookies::watch::latest_attributes() {
+///     println!("{} cookies", cookies.len());
+/// }
+/// ```
+pub fn latest_attributes() -> Option<Attributes> {
+    WATCHER.with(|w| w.borrow().attributes.clone())
+}
+
+fn add(subscriber: Subscriber) -> Subscription {
     let (id, first) = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let id = w.next_id;
         w.next_id = w.next_id.wrapping_add(1);
-        w.subscribers.push((id, Rc::new(callback)));
+        w.subscribers.push((id, subscriber));
         let first = w.active.is_none();
         if first {
             w.last = read().map(|snapshot| snapshot.version);
@@ -178,7 +260,7 @@ pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscript
         (id, first)
     });
     if first {
-        read_store_expiry();
+        read_store();
     }
     schedule_expiry();
     Subscription(id)
@@ -202,7 +284,7 @@ pub fn set_sources(sources: Sources) {
             w.active = Some(activate(sources));
         }
     });
-    read_store_expiry();
+    read_store();
     schedule_expiry();
 }
 
@@ -237,16 +319,21 @@ fn check_changed() -> bool {
     let Some(snapshot) = read() else {
         return false;
     };
-    let subscribers: Vec<Subscriber> = WATCHER.with(|w| {
+    let (changed, subscribers) = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
         let changed = snapshot.changed_since(w.last);
         w.last = Some(snapshot.version);
-        if !changed {
-            return Vec::new();
+        let mut told = Vec::new();
+        if changed {
+            for (_, subscriber) in &w.subscribers {
+                if let Subscriber::Cookies(callback) = subscriber {
+                    told.push(callback.clone());
+                }
+            }
         }
-        w.subscribers.iter().map(|(_, s)| s.clone()).collect()
+        (changed, told)
     });
-    if subscribers.is_empty() {
+    if !changed {
         return false;
     }
     let cookies = snapshot.cookies;
@@ -255,7 +342,7 @@ fn check_changed() -> bool {
         subscriber(&cookies);
     }
     // A change may have added, replaced or removed a cookie with a lifetime.
-    read_store_expiry();
+    read_store();
     true
 }
 
@@ -263,17 +350,18 @@ fn check_changed() -> bool {
 /// and another lifetime, which `document.cookie` does not show.
 fn on_store_change() {
     if !check_changed() {
-        read_store_expiry();
+        read_store();
     }
 }
 
-/// Asks the Cookie Store API, where the sources allow it, for the nearest expiry of any
-/// cookie, and re-arms the expiry timer when it answers. Where the API reports no expiry
-/// (or is missing), the nearest is unknown and only cookies written here are timed.
-fn read_store_expiry() {
+/// Asks the Cookie Store API for every cookie's attributes; when it answers, arms the
+/// expiry timer for the nearest expiry (where the sources allow the API) and tells the
+/// attribute subscribers if the answer changed. Where the API reports no expiry (or is
+/// missing), the nearest is unknown and only cookies written here are timed.
+fn read_store() {
     let read = WATCHER.with(|w| {
         let mut w = w.borrow_mut();
-        if w.subscribers.is_empty() || !w.sources.cookie_store {
+        if !w.wants_store() {
             return None;
         }
         w.store_reads = w.store_reads.wrapping_add(1);
@@ -281,20 +369,32 @@ fn read_store_expiry() {
     });
     let Some(read) = read else { return };
     js_sys::futures::spawn_local(async move {
-        let cookies = cookie_store::attributes().await;
-        let nearest = cookies
-            .ok()
-            .and_then(|cookies| cookie_store::nearest_expiry(&cookies, SystemClock.now()));
-        let latest = WATCHER.with(|w| {
+        let answer: Attributes = cookie_store::attributes().await.map(Rc::new);
+        let now = SystemClock.now();
+        let told = WATCHER.with(|w| {
             let mut w = w.borrow_mut();
-            let latest = w.store_reads == read;
-            if latest {
-                w.store_expiry = nearest;
+            if w.store_reads != read {
+                return None;
             }
-            latest
+            w.store_expiry = match &answer {
+                Ok(cookies) if w.sources.cookie_store => cookie_store::nearest_expiry(cookies, now),
+                _ => None,
+            };
+            let mut told = Vec::new();
+            if w.attributes.as_ref() != Some(&answer) {
+                w.attributes = Some(answer.clone());
+                for (_, subscriber) in &w.subscribers {
+                    if let Subscriber::Attributes(callback) = subscriber {
+                        told.push(callback.clone());
+                    }
+                }
+            }
+            Some(told)
         });
-        if latest {
-            schedule_expiry();
+        let Some(told) = told else { return };
+        schedule_expiry();
+        for subscriber in told {
+            subscriber(&answer);
         }
     });
 }
@@ -531,7 +631,7 @@ fn on_expiry() {
     // The store is asked again even when `document.cookie` looks unchanged: the cookie
     // may have been replaced with a later expiry in the meantime.
     if !check_changed() {
-        read_store_expiry();
+        read_store();
     }
     schedule_expiry();
 }

@@ -312,6 +312,51 @@ async fn the_cookie_store_api_answers_these_fields_in_each_browser() {
     clear();
 }
 
+#[wasm_bindgen_test]
+async fn attributes_read_from_the_cookie_store_api_or_the_reason_they_are_unknown() {
+    use crumbs_cookies::cookie_store::{self, Unavailable};
+    clear();
+    let before = js_sys::Date::now() as i64;
+    raw_assign("strict=dark%20blue; Path=/; SameSite=Strict; Max-Age=3600");
+    raw_assign("plain=1");
+    let after = js_sys::Date::now() as i64;
+    let read = cookie_store::attributes().await;
+    match browser() {
+        Browser::Chromium => {
+            let cookies = read.expect("Chromium reports every attribute");
+            let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["strict", "plain"], "in document.cookie's order");
+            let strict = &cookies[0];
+            assert_eq!(strict.value, "dark blue", "decoded as document.cookie is");
+            assert_eq!(strict.path, "/");
+            assert_eq!(strict.domain, None, "host-only");
+            assert!(!strict.secure && !strict.partitioned);
+            assert_eq!(strict.same_site, Some(SameSite::Strict));
+            let expires = strict.expires.expect("Max-Age gives an expiry");
+            let hour = 3_600_000;
+            assert!(
+                (before + hour - 1_000..=after + hour + 1_000).contains(&expires),
+                "expires {expires}, written between {before} and {after}"
+            );
+            let plain = &cookies[1];
+            assert_eq!(plain.expires, None, "a session cookie");
+            assert_eq!(plain.same_site, Some(SameSite::Lax), "Chromium's default");
+        }
+        Browser::Firefox => {
+            let error = read.expect_err("Firefox ESR reports names and values only");
+            assert_eq!(
+                error,
+                CookieError::AttributesUnavailable(Unavailable::NamesAndValuesOnly)
+            );
+            assert!(
+                error.to_string().contains("reports names and values only"),
+                "{error}"
+            );
+        }
+    }
+    clear();
+}
+
 #[cfg(feature = "json")]
 #[wasm_bindgen_test]
 fn json_values_round_trip_and_garbage_is_an_error() {

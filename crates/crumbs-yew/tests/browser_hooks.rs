@@ -6,7 +6,10 @@ use std::time::Duration;
 use crumbs_cookies::watch::{self, Sources, CHANNEL_NAME};
 use crumbs_cookies::{CookieJar, CookieJarJson, CookieOptions, DocumentJar};
 use crumbs_test_support::{dom_change, left_until};
-use crumbs_yew::{use_cookie_json, use_cookie_with_options, use_cookies};
+use crumbs_yew::{
+    use_cookie_attributes, use_cookie_json, use_cookie_with_options, use_cookies,
+    CookieAttributesState,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -116,6 +119,28 @@ fn Names() -> Html {
     let cookies = use_cookies();
     let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
     html! { <output class="value">{ names.join(" ") }</output> }
+}
+
+/// Cookie `strict`'s attributes as "path SameSite lifetime", or why they are unknown.
+#[component]
+fn StrictAttributes() -> Html {
+    let attributes = use_cookie_attributes();
+    let text = match (&attributes, attributes.get("strict")) {
+        (CookieAttributesState::Reading, _) => "(reading)".to_owned(),
+        (CookieAttributesState::Unavailable(why), _) => format!("unavailable: {why}"),
+        (_, None) => "(none)".to_owned(),
+        (_, Some(cookie)) => format!(
+            "{} {:?} {}",
+            cookie.path,
+            cookie.same_site,
+            match cookie.expires_in(js_sys::Date::now() as i64) {
+                Some(ms) if ms > 3_000_000 => "about an hour",
+                Some(_) => "soon",
+                None => "session",
+            }
+        ),
+    };
+    html! { <output class="value">{ text }</output> }
 }
 
 /// The browsers these tests know, told apart by their user agent.
@@ -394,6 +419,35 @@ async fn a_max_age_cookie_written_by_another_script_leaves_the_list_when_it_expi
             watch::check();
             yew::scheduler::flush().await;
             assert_eq!(shown.value(), "", "Firefox: gone at the next check");
+        }
+    }
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn attributes_from_the_cookie_store_api_reach_a_component_or_the_reason_does() {
+    use crumbs_cookies::cookie_store::Unavailable;
+    use crumbs_cookies::CookieError;
+    clear();
+    let shown = Mounted::<StrictAttributes>::new(()).await;
+    raw_assign("strict=1; Path=/; SameSite=Strict; Max-Age=3600");
+    let limit = Duration::from_secs(3);
+    match browser() {
+        Browser::Chromium => {
+            let expected = "/ Some(Strict) about an hour";
+            assert_eq!(shown.wait_for(expected, limit).await, expected);
+            // The same value again, now for the session: document.cookie shows no change,
+            // the Cookie Store API's change event does.
+            raw_assign("strict=1; Path=/; SameSite=Strict");
+            let expected = "/ Some(Strict) session";
+            assert_eq!(shown.wait_for(expected, limit).await, expected);
+            DocumentJar::new().unwrap().remove("strict").unwrap();
+            assert_eq!(shown.wait_for("(none)", limit).await, "(none)");
+        }
+        Browser::Firefox => {
+            let why = CookieError::AttributesUnavailable(Unavailable::NamesAndValuesOnly);
+            let expected = format!("unavailable: {why}");
+            assert_eq!(shown.wait_for(&expected, limit).await, expected);
         }
     }
     clear();
