@@ -183,23 +183,45 @@ extern "C" {
 /// # }
 /// ```
 pub async fn attributes() -> Result<Vec<CookieAttributes>> {
-    let unavailable = CookieError::AttributesUnavailable;
-    let store = cookie_store().ok_or(unavailable(Unavailable::NoCookieStore))?;
-    let refused = |error: JsValue| unavailable(Unavailable::Refused(js_reason(&error)));
-    let listed = js_sys::futures::JsFuture::from(store.get_all().map_err(refused)?)
+    let listed = js_sys::futures::JsFuture::from(list()?)
         .await
         .map_err(refused)?;
-    let listed: js_sys::Array = listed.dyn_into().map_err(|_| {
-        unavailable(Unavailable::Refused(
+    from_list(&listed)
+}
+
+/// `cookieStore.getAll()`'s promise, or why there is none. The watcher hands the promise
+/// its own callback rather than awaiting it: an async task per read would bring a future
+/// of its own into every app's Wasm.
+pub(crate) fn list() -> Result<js_sys::Promise> {
+    let store = cookie_store().ok_or(CookieError::AttributesUnavailable(
+        Unavailable::NoCookieStore,
+    ))?;
+    store.get_all().map_err(refused)
+}
+
+/// `getAll`'s answer as attributes, or why it holds none.
+pub(crate) fn from_list(listed: &JsValue) -> Result<Vec<CookieAttributes>> {
+    if !js_sys::Array::is_array(listed) {
+        return Err(CookieError::AttributesUnavailable(Unavailable::Refused(
             "cookieStore.getAll() answered something other than a list".into(),
-        ))
-    })?;
+        )));
+    }
+    let listed: &js_sys::Array = listed.unchecked_ref();
     let mut cookies = Vec::with_capacity(listed.length() as usize);
     for item in listed.iter() {
         let record = record_of(item.unchecked_ref());
-        cookies.push(record.into_attributes().map_err(unavailable)?);
+        cookies.push(
+            record
+                .into_attributes()
+                .map_err(CookieError::AttributesUnavailable)?,
+        );
     }
     Ok(cookies)
+}
+
+/// A rejection of `getAll`, as the error a page shows.
+pub(crate) fn refused(error: JsValue) -> CookieError {
+    CookieError::AttributesUnavailable(Unavailable::Refused(js_reason(&error)))
 }
 
 /// `window.cookieStore`, where there is one.
@@ -290,13 +312,28 @@ fn same_site_from(text: &str) -> Option<SameSite> {
     }
 }
 
-/// The nearest expiry after `now` among `cookies`: when the next one leaves the page.
-pub(crate) fn nearest_expiry(cookies: &[CookieAttributes], now: Millis) -> Option<Millis> {
-    cookies
-        .iter()
-        .filter_map(|cookie| cookie.expires)
-        .filter(|at| *at > now)
-        .min()
+/// The nearest expiry after `now` in `getAll`'s answer: when the next cookie leaves the
+/// page. Reads `expires` alone, so the watcher's timer does not bring the whole mapping
+/// into an app that never shows attributes.
+pub(crate) fn nearest_listed_expiry(listed: &JsValue, now: Millis) -> Option<Millis> {
+    if !js_sys::Array::is_array(listed) {
+        return None;
+    }
+    let listed: &js_sys::Array = listed.unchecked_ref();
+    nearest_expiry(
+        listed.iter().map(|item| {
+            item.unchecked_ref::<CookieListItem>()
+                .expires()
+                .as_f64()
+                .and_then(millis_from)
+        }),
+        now,
+    )
+}
+
+/// The nearest of `expiries` after `now` (`None` stands for a session cookie).
+fn nearest_expiry(expiries: impl Iterator<Item = Option<Millis>>, now: Millis) -> Option<Millis> {
+    expiries.flatten().filter(|at| *at > now).min()
 }
 
 #[cfg(test)]
@@ -424,22 +461,18 @@ mod tests {
 
     #[test]
     fn the_nearest_expiry_is_the_first_still_ahead() {
-        let at = |name: &str, expires: Option<Millis>| CookieAttributes {
-            expires,
-            ..chromium(name, "1").into_attributes().unwrap()
-        };
         let now = 1_000;
-        let cookies = [
-            at("session", None),
-            at("later", Some(9_000)),
-            at("sooner", Some(2_000)),
-            at("past", Some(500)),
-            at("now", Some(1_000)),
-            at("far", Some(Millis::MAX)),
+        let expiries = [
+            None,
+            Some(9_000),
+            Some(2_000),
+            Some(500),
+            Some(1_000),
+            Some(Millis::MAX),
         ];
-        assert_eq!(nearest_expiry(&cookies, now), Some(2_000));
-        assert_eq!(nearest_expiry(&cookies[..1], now), None);
-        assert_eq!(nearest_expiry(&[], now), None);
+        assert_eq!(nearest_expiry(expiries.into_iter(), now), Some(2_000));
+        assert_eq!(nearest_expiry(expiries[..1].iter().copied(), now), None);
+        assert_eq!(nearest_expiry(std::iter::empty(), now), None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, EventTarget};
 
@@ -75,6 +76,9 @@ type CookiesCallback = Rc<dyn Fn(&Rc<Vec<CookiePair>>)>;
 /// Told the Cookie Store API's answer when it changes.
 type AttributesCallback = Rc<dyn Fn(&Attributes)>;
 
+/// See [`Watcher::attributes_reader`].
+type AttributesReader = fn(&JsValue) -> crate::Result<Vec<cookie_store::CookieAttributes>>;
+
 /// Someone told of changes: to the cookies, decoded, or to their attributes.
 enum Subscriber {
     Cookies(CookiesCallback),
@@ -94,9 +98,13 @@ struct Watcher {
     store_expiry: Option<Millis>,
     /// Which read of the Cookie Store API is the latest: an answer to an older one, which
     /// may arrive after it, is dropped.
-    store_reads: u64,
+    store_reads: u32,
     /// The Cookie Store API's latest answer, while anyone subscribes.
     attributes: Option<Attributes>,
+    /// Turns `getAll`'s answer into attributes; set by the first
+    /// [`subscribe_attributes`], so an app that never shows attributes has no mapping in
+    /// its Wasm (the timer reads `expires` alone).
+    attributes_reader: Option<AttributesReader>,
     active: Option<Active>,
     expiry_timer: Option<Registration>,
 }
@@ -113,6 +121,7 @@ impl Watcher {
             store_expiry: None,
             store_reads: 0,
             attributes: None,
+            attributes_reader: None,
             active: None,
             expiry_timer: None,
         }
@@ -198,12 +207,13 @@ pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscript
     add(Subscriber::Cookies(Rc::new(callback)))
 }
 
-/// Calls `callback` with every cookie's attributes each time the Cookie Store API's answer
-/// changes, until the returned [`Subscription`] is dropped. The watcher asks the API at
+/// Calls `callback` with every cookie's attributes each time the Cookie Store API
+/// answers, until the returned [`Subscription`] is dropped. The watcher asks the API at
 /// each change it sees (a write, another tab, a script, an expiry, the API's own `change`
 /// event, which also tells of a cookie written again with another lifetime) and tells
-/// subscribers when the answer differs from the last: the first answer, soon after the
-/// first subscription, included. Where the browser will not tell, the answer is
+/// every attribute subscriber each answer, the first one (soon after the first
+/// subscription) included; an answer may equal the last, so compare before re-rendering
+/// (Yew's `use_state_eq` does). Where the browser will not tell, the answer is
 /// [`CookieError::AttributesUnavailable`](crate::CookieError::AttributesUnavailable).
 ///
 /// ```no_run
@@ -221,7 +231,8 @@ pub fn subscribe(callback: impl Fn(&Rc<Vec<CookiePair>>) + 'static) -> Subscript
 /// ```
 pub fn subscribe_attributes(callback: impl Fn(&Attributes) + 'static) -> Subscription {
     let first_for_attributes = WATCHER.with(|w| {
-        let w = w.borrow();
+        let mut w = w.borrow_mut();
+        w.attributes_reader = Some(cookie_store::from_list);
         !w.subscribers
             .iter()
             .any(|(_, s)| matches!(s, Subscriber::Attributes(_)))
@@ -368,35 +379,85 @@ fn read_store() {
         Some(w.store_reads)
     });
     let Some(read) = read else { return };
-    js_sys::futures::spawn_local(async move {
-        let answer: Attributes = cookie_store::attributes().await.map(Rc::new);
-        let now = SystemClock.now();
-        let told = WATCHER.with(|w| {
-            let mut w = w.borrow_mut();
-            if w.store_reads != read {
-                return None;
-            }
-            w.store_expiry = match &answer {
-                Ok(cookies) if w.sources.cookie_store => cookie_store::nearest_expiry(cookies, now),
-                _ => None,
+    let promise = match cookie_store::list() {
+        Ok(promise) => promise,
+        Err(error) => return on_store_answer(read, Err(error)),
+    };
+    // One callback for every read, told which read it answers: a closure per read would
+    // have to outlive the watcher, and an async task per read costs Wasm of its own.
+    let callback = STORE_CALLBACK.with(Clone::clone);
+    let read_number = JsValue::from_f64(f64::from(read));
+    let answered = callback.bind2(&JsValue::NULL, &read_number, &JsValue::TRUE);
+    let refused = callback.bind2(&JsValue::NULL, &read_number, &JsValue::FALSE);
+    promise
+        .unchecked_ref::<Settling>()
+        .then(&answered, &refused);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise, seen for `then` with plain functions (js-sys's `then` takes closures
+    /// only).
+    type Settling;
+
+    #[wasm_bindgen(method, js_name = then)]
+    fn then(this: &Settling, answered: &JsValue, refused: &JsValue);
+}
+
+thread_local! {
+    /// What the Cookie Store API's promises call back, made once for the page and never
+    /// freed (a promise may settle after every subscriber left).
+    static STORE_CALLBACK: js_sys::Function = Closure::<dyn Fn(f64, bool, JsValue)>::new(
+        |read: f64, answered: bool, value: JsValue| {
+            let listed = if answered {
+                Ok(value)
+            } else {
+                Err(cookie_store::refused(value))
             };
-            let mut told = Vec::new();
-            if w.attributes.as_ref() != Some(&answer) {
-                w.attributes = Some(answer.clone());
-                for (_, subscriber) in &w.subscribers {
-                    if let Subscriber::Attributes(callback) = subscriber {
-                        told.push(callback.clone());
-                    }
-                }
+            // `read` is one of the u32s of `read_store`, sent as a double: exact.
+            on_store_answer(read as u32, listed);
+        },
+    )
+    .into_js_value()
+    .unchecked_into();
+}
+
+/// The Cookie Store API's answer to read `read`: the expiry timer and the attribute
+/// subscribers hear of it, unless a later read was asked for since.
+fn on_store_answer(read: u32, listed: crate::Result<JsValue>) {
+    let now = SystemClock.now();
+    let told = WATCHER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.store_reads != read {
+            return None;
+        }
+        w.store_expiry = match &listed {
+            Ok(listed) if w.sources.cookie_store => {
+                cookie_store::nearest_listed_expiry(listed, now)
             }
-            Some(told)
-        });
-        let Some(told) = told else { return };
-        schedule_expiry();
+            _ => None,
+        };
+        let Some(reader) = w.attributes_reader else {
+            return Some(None);
+        };
+        let answer: Attributes = listed.and_then(|listed| reader(&listed)).map(Rc::new);
+        w.attributes = Some(answer.clone());
+        let mut told = Vec::new();
+        for (_, subscriber) in &w.subscribers {
+            if let Subscriber::Attributes(callback) = subscriber {
+                told.push(callback.clone());
+            }
+        }
+        Some(Some((answer, told)))
+    });
+    let Some(told) = told else { return };
+    schedule_expiry();
+    // Called with no borrow held, as the cookie subscribers are.
+    if let Some((answer, told)) = told {
         for subscriber in told {
             subscriber(&answer);
         }
-    });
+    }
 }
 
 /// A write was made in this page: tell this page's subscribers and the other tabs, and
