@@ -151,6 +151,13 @@ pub enum CookieError {
     /// the browser threw). Holds what was missing or what the browser said.
     #[error("Cookies are not available here ({0}): use a browser page over http(s), not a worker, a file:// page or a sandboxed frame")]
     Unavailable(String),
+
+    /// The browser will not tell this page its cookies' attributes (expiry, `Path`,
+    /// `Domain`, `Secure`, `SameSite`): see
+    /// [`cookie_store::attributes`](crate::cookie_store::attributes). The message is one
+    /// sentence a page can show under a cookie table.
+    #[error("{0}")]
+    AttributesUnavailable(crate::cookie_store::Unavailable),
 }
 
 /// The cookie layer's result: every fallible operation returns a [`CookieError`].
@@ -222,6 +229,13 @@ mod tests {
                 message: "a key must be a string".into(),
             },
             CookieError::Unavailable("no document".into()),
+            CookieError::AttributesUnavailable(crate::cookie_store::Unavailable::NoCookieStore),
+            CookieError::AttributesUnavailable(
+                crate::cookie_store::Unavailable::NamesAndValuesOnly,
+            ),
+            CookieError::AttributesUnavailable(crate::cookie_store::Unavailable::Refused(
+                "The operation is insecure.".into(),
+            )),
         ]);
         errors
     }
@@ -229,7 +243,7 @@ mod tests {
     #[test]
     fn every_error_starts_with_a_capital_and_holds_no_backtick() {
         let errors = every_error();
-        assert_eq!(errors.len(), 15, "{errors:#?}");
+        assert_eq!(errors.len(), 18, "{errors:#?}");
         for error in errors {
             let text = error.to_string();
             assert!(text.starts_with(char::is_uppercase), "{text}");

@@ -10,7 +10,11 @@
 //! - [`CookieJar`] is the jar: [`DocumentJar`] in a browser, [`MemoryJar`] anywhere (it
 //!   applies a browser's storage rules, for tests and in-page servers). Writes are read
 //!   back, so a cookie the browser silently dropped is an error that says why;
-//! - [`watch`] tells subscribers when the page's cookies change, whoever changed them;
+//! - [`watch`] tells subscribers when the page's cookies change, whoever changed them,
+//!   expiries included;
+//! - [`cookie_store`] reads every cookie's expiry, `Path`, `Domain`, `Secure`,
+//!   `SameSite` and `Partitioned` from the Cookie Store API, where the browser reports
+//!   them, or says why not;
 //! - [`clock`] holds [`Millis`](clock::Millis), the one time type, and the clocks.
 //!
 //! With the `json` feature, `CookieJarJson` reads and writes values as JSON through
@@ -32,6 +36,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub mod clock;
+pub mod cookie_store;
 mod date;
 mod document_jar;
 mod encoding;

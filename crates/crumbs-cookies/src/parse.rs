@@ -150,7 +150,7 @@ pub(crate) fn trim(text: &str) -> &str {
     &text[start..end]
 }
 
-fn unquote(value: &str) -> &str {
+pub(crate) fn unquote(value: &str) -> &str {
     value
         .strip_prefix('"')
         .and_then(|inner| inner.strip_suffix('"'))

@@ -41,6 +41,30 @@ export function js_cookie_get(name) {
 export function raw_assign(text) { document.cookie = text; }
 export function raw_cookie() { return document.cookie; }
 export function user_agent() { return navigator.userAgent; }
+// A promise and the function that resolves it with a value.
+export function deferred() {
+  let resolve;
+  const promise = new Promise((r) => { resolve = r; });
+  return [promise, resolve];
+}
+// Resolves to `value` after `ms`: the limit a wait gives up at.
+export function after(ms, value) {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms));
+}
+// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms,
+// whatever the watcher does), or to false after `ms`.
+export function cookie_gone(name, ms) {
+  const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
+  const deadline = Date.now() + ms;
+  return new Promise((resolve) => {
+    const look = () => {
+      if (gone()) resolve(true);
+      else if (Date.now() > deadline) resolve(false);
+      else setTimeout(look, 20);
+    };
+    look();
+  });
+}
 // The own fields of what the Cookie Store API answers for `name`, sorted, and its sameSite.
 export async function cookie_store_fields(name) {
   const cookie = await cookieStore.get(name);
@@ -56,6 +80,9 @@ extern "C" {
     fn raw_cookie() -> String;
     fn user_agent() -> String;
     fn cookie_store_fields(name: &str) -> js_sys::Promise;
+    fn deferred() -> js_sys::Array;
+    fn after(ms: f64, value: &JsValue) -> js_sys::Promise;
+    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
 }
 
 /// The browsers these tests know, told apart by their user agent.
@@ -309,6 +336,107 @@ async fn the_cookie_store_api_answers_these_fields_in_each_browser() {
             assert_eq!(same_site, "undefined");
         }
     }
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn attributes_read_from_the_cookie_store_api_or_the_reason_they_are_unknown() {
+    use crumbs_cookies::cookie_store::{self, Unavailable};
+    clear();
+    let before = js_sys::Date::now() as i64;
+    raw_assign("strict=dark%20blue; Path=/; SameSite=Strict; Max-Age=3600");
+    raw_assign("plain=1");
+    let after = js_sys::Date::now() as i64;
+    let read = cookie_store::attributes().await;
+    match browser() {
+        Browser::Chromium => {
+            let cookies = read.expect("Chromium reports every attribute");
+            let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["strict", "plain"], "in document.cookie's order");
+            let strict = &cookies[0];
+            assert_eq!(strict.value, "dark blue", "decoded as document.cookie is");
+            assert_eq!(strict.path, "/");
+            assert_eq!(strict.domain, None, "host-only");
+            assert!(!strict.secure && !strict.partitioned);
+            assert_eq!(strict.same_site, Some(SameSite::Strict));
+            let expires = strict.expires.expect("Max-Age gives an expiry");
+            let hour = 3_600_000;
+            assert!(
+                (before + hour - 1_000..=after + hour + 1_000).contains(&expires),
+                "expires {expires}, written between {before} and {after}"
+            );
+            let plain = &cookies[1];
+            assert_eq!(plain.expires, None, "a session cookie");
+            assert_eq!(plain.same_site, Some(SameSite::Lax), "Chromium's default");
+        }
+        Browser::Firefox => {
+            let error = read.expect_err("Firefox ESR reports names and values only");
+            assert_eq!(
+                error,
+                CookieError::AttributesUnavailable(Unavailable::NamesAndValuesOnly)
+            );
+            assert!(
+                error.to_string().contains("reports names and values only"),
+                "{error}"
+            );
+        }
+    }
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn the_watcher_tells_when_a_max_age_cookie_from_another_script_expires() {
+    use crumbs_cookies::watch;
+    use js_sys::futures::JsFuture;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    clear();
+    let [left, resolve_left]: [JsValue; 2] = deferred().to_vec().try_into().unwrap();
+    let resolve_left: js_sys::Function = resolve_left.into();
+    let told_gone = Rc::new(Cell::new(false));
+    let subscription = {
+        let told_gone = told_gone.clone();
+        watch::subscribe(move |cookies| {
+            if !cookies.iter().any(|c| c.name == "short") {
+                told_gone.set(true);
+                let _ = resolve_left.call1(&JsValue::NULL, &JsValue::TRUE);
+            }
+        })
+    };
+    raw_assign("short=lived; Path=/; Max-Age=1");
+    let written = js_sys::Date::now();
+    // Nothing was told yet: the write was a raw one, and its notice comes later.
+    told_gone.set(false);
+    match browser() {
+        Browser::Chromium => {
+            let race =
+                js_sys::Promise::race(&js_sys::Array::of2(&left, &after(2_500.0, &JsValue::FALSE)));
+            let told = JsFuture::from(race).await.ok().and_then(|v| v.as_bool());
+            let waited = js_sys::Date::now() - written;
+            assert_eq!(
+                told,
+                Some(true),
+                "no notice {waited} ms after a Max-Age=1 write"
+            );
+            assert!(raw_cookie().is_empty(), "{}", raw_cookie());
+        }
+        // No expiry from Firefox's Cookie Store API: the watcher tells at the next
+        // change it sees (here, a check) after the browser dropped the cookie.
+        Browser::Firefox => {
+            let gone = JsFuture::from(cookie_gone("short", 3_000.0))
+                .await
+                .ok()
+                .and_then(|v| v.as_bool());
+            assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+            assert!(
+                !told_gone.get(),
+                "Firefox: nothing tells the watcher of the expiry"
+            );
+            watch::check();
+            assert!(told_gone.get(), "Firefox: told at the next check");
+        }
+    }
+    drop(subscription);
     clear();
 }
 

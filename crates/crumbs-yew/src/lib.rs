@@ -7,11 +7,13 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod use_cookie;
+mod use_cookie_attributes;
 #[cfg(feature = "json")]
 mod use_cookie_json;
 mod use_cookies;
 
 pub use use_cookie::{use_cookie, use_cookie_with_options, UseCookieHandle};
+pub use use_cookie_attributes::{use_cookie_attributes, CookieAttributesState};
 #[cfg(feature = "json")]
 pub use use_cookie_json::{use_cookie_json, use_cookie_json_with_options, UseCookieJsonHandle};
 pub use use_cookies::use_cookies;

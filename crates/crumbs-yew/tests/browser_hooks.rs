@@ -6,7 +6,10 @@ use std::time::Duration;
 use crumbs_cookies::watch::{self, Sources, CHANNEL_NAME};
 use crumbs_cookies::{CookieJar, CookieJarJson, CookieOptions, DocumentJar};
 use crumbs_test_support::{dom_change, left_until};
-use crumbs_yew::{use_cookie_json, use_cookie_with_options, use_cookies};
+use crumbs_yew::{
+    use_cookie_attributes, use_cookie_json, use_cookie_with_options, use_cookies,
+    CookieAttributesState,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -17,6 +20,21 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = "
 export function raw_assign(text) { document.cookie = text; }
+export function user_agent() { return navigator.userAgent; }
+// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms,
+// whatever the watcher does), or to false after `ms`.
+export function cookie_gone(name, ms) {
+    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
+    const deadline = Date.now() + ms;
+    return new Promise((resolve) => {
+        const look = () => {
+            if (gone()) resolve(true);
+            else if (Date.now() > deadline) resolve(false);
+            else setTimeout(look, 20);
+        };
+        look();
+    });
+}
 // Wraps setTimeout so a test sees every delay the page asks for; restore() undoes it.
 export function record_timeouts() {
     const original = globalThis.setTimeout;
@@ -30,6 +48,8 @@ export function record_timeouts() {
 ")]
 extern "C" {
     fn raw_assign(text: &str);
+    fn user_agent() -> String;
+    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
     type TimeoutRecorder;
     fn record_timeouts() -> TimeoutRecorder;
     #[wasm_bindgen(method)]
@@ -91,6 +111,55 @@ fn JsonProbe() -> Html {
 fn Count() -> Html {
     let cookies = use_cookies();
     html! { <output class="value">{ cookies.len() }</output> }
+}
+
+/// The names of every cookie, in the order the page lists them.
+#[component]
+fn Names() -> Html {
+    let cookies = use_cookies();
+    let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+    html! { <output class="value">{ names.join(" ") }</output> }
+}
+
+/// Cookie `strict`'s attributes as "path SameSite lifetime", or why they are unknown.
+#[component]
+fn StrictAttributes() -> Html {
+    let attributes = use_cookie_attributes();
+    let text = match (&attributes, attributes.get("strict")) {
+        (CookieAttributesState::Reading, _) => "(reading)".to_owned(),
+        (CookieAttributesState::Unavailable(why), _) => format!("unavailable: {why}"),
+        (_, None) => "(none)".to_owned(),
+        (_, Some(cookie)) => format!(
+            "{} {:?} {}",
+            cookie.path,
+            cookie.same_site,
+            match cookie.expires_in(js_sys::Date::now() as i64) {
+                Some(ms) if ms > 3_000_000 => "about an hour",
+                Some(_) => "soon",
+                None => "session",
+            }
+        ),
+    };
+    html! { <output class="value">{ text }</output> }
+}
+
+/// The browsers these tests know, told apart by their user agent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+fn browser() -> Browser {
+    let agent = user_agent();
+    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
+    if agent.contains("Firefox/") {
+        Browser::Firefox
+    } else if agent.contains("Chrome/") {
+        Browser::Chromium
+    } else {
+        panic!("these tests know Chromium and Firefox, not {agent:?}")
+    }
 }
 
 struct Mounted<C: BaseComponent> {
@@ -310,5 +379,76 @@ async fn a_json_cookie_holding_garbage_is_an_error_the_component_shows() {
         .unwrap();
     yew::scheduler::flush().await;
     assert_eq!(shown.value(), "14");
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_max_age_cookie_written_by_another_script_leaves_the_list_when_it_expires() {
+    clear();
+    let shown = Mounted::<Names>::new(()).await;
+    raw_assign("short=lived; Path=/; Max-Age=1");
+    let written = js_sys::Date::now();
+    assert_eq!(
+        shown.wait_for("short", Duration::from_secs(3)).await,
+        "short"
+    );
+    match browser() {
+        // The Cookie Store API reports the expiry: the watcher's timer drops the cookie
+        // within about a second of its expiry, one second after it was written.
+        Browser::Chromium => {
+            let left = shown.wait_for("", Duration::from_millis(2_500)).await;
+            let after = js_sys::Date::now() - written;
+            assert_eq!(left, "", "still listed {after} ms after a Max-Age=1 write");
+            assert!(after < 2_500.0, "left after {after} ms");
+        }
+        // Firefox's Cookie Store API reports no expiry, so the documented fallback: the
+        // list keeps the cookie after the browser dropped it, until the next change the
+        // watcher sees.
+        Browser::Firefox => {
+            let gone = js_sys::futures::JsFuture::from(cookie_gone("short", 3_000.0))
+                .await
+                .ok()
+                .and_then(|gone| gone.as_bool());
+            assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+            yew::scheduler::flush().await;
+            assert_eq!(
+                shown.value(),
+                "short",
+                "Firefox: stale until the next change"
+            );
+            watch::check();
+            yew::scheduler::flush().await;
+            assert_eq!(shown.value(), "", "Firefox: gone at the next check");
+        }
+    }
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn attributes_from_the_cookie_store_api_reach_a_component_or_the_reason_does() {
+    use crumbs_cookies::cookie_store::Unavailable;
+    use crumbs_cookies::CookieError;
+    clear();
+    let shown = Mounted::<StrictAttributes>::new(()).await;
+    raw_assign("strict=1; Path=/; SameSite=Strict; Max-Age=3600");
+    let limit = Duration::from_secs(3);
+    match browser() {
+        Browser::Chromium => {
+            let expected = "/ Some(Strict) about an hour";
+            assert_eq!(shown.wait_for(expected, limit).await, expected);
+            // The same value again, now for the session: document.cookie shows no change,
+            // the Cookie Store API's change event does.
+            raw_assign("strict=1; Path=/; SameSite=Strict");
+            let expected = "/ Some(Strict) session";
+            assert_eq!(shown.wait_for(expected, limit).await, expected);
+            DocumentJar::new().unwrap().remove("strict").unwrap();
+            assert_eq!(shown.wait_for("(none)", limit).await, "(none)");
+        }
+        Browser::Firefox => {
+            let why = CookieError::AttributesUnavailable(Unavailable::NamesAndValuesOnly);
+            let expected = format!("unavailable: {why}");
+            assert_eq!(shown.wait_for(&expected, limit).await, expected);
+        }
+    }
     clear();
 }
