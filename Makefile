@@ -19,15 +19,20 @@ serve: setup
 # it (no_redirect: a followed redirect would drop its own Set-Cookie). Ctrl-C stops both;
 # the trap stops the server whichever way this ends, so nothing is left running.
 SERVER_DATA := .crumbs-server
+# `started PID FILE NAME`: waits until the process PID has written its start line
+# ("crumbs-server: serving …", printed only once it listens) to FILE, shows it, and fails
+# if the process died first (a bad flag, an address in use: its one-line error is above).
+STARTED = started() { until grep -q '^crumbs-server: serving' "$$2" 2>/dev/null; do \
+	  kill -0 "$$1" 2>/dev/null || { wait "$$1"; echo "$$3 did not start"; exit 1; }; sleep 0.1; \
+	done; cat "$$2"; }
 serve-server: setup
-	cargo build --release -p crumbs-server
+	cargo build --profile server -p crumbs-server
 	@mkdir -p $(SERVER_DATA)
-	@trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
-	target/release/crumbs-server --addr 127.0.0.1:3000 \
-	  --db $(SERVER_DATA)/sessions.db --key-file $(SERVER_DATA)/signing.key & server=$$!; \
-	until (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; do \
-	  kill -0 $$server 2>/dev/null || { wait $$server; exit 1; }; sleep 0.1; \
-	done; \
+	@$(STARTED); trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
+	target/server/crumbs-server --addr 127.0.0.1:3000 --db $(SERVER_DATA)/sessions.db \
+	  --key-file $(SERVER_DATA)/signing.key >$(SERVER_DATA)/server.out & server=$$!; \
+	started $$server $(SERVER_DATA)/server.out crumbs-server; \
+	echo "To restart only the server: kill $$server, then run target/server/crumbs-server (its defaults are this address, database and key file)"; \
 	echo "Crumbs with the real server: open http://127.0.0.1:8080/?backend=server (Ctrl-C stops both)"; \
 	trunk serve --address 127.0.0.1 --port 8080 \
 	  --proxy-backend http://127.0.0.1:3000/api --proxy-no-redirect
@@ -37,20 +42,20 @@ serve-server: setup
 # each serving the release build, and a round-robin balancer on 127.0.0.1:8080 handing
 # connections to each in turn. Ctrl-C stops all four.
 serve-redis: build
-	cargo build --release -p crumbs-server --features redis
-	cargo build --release -p crumbs-tools
+	cargo build --profile server -p crumbs-server --features redis
+	cargo build --profile server -p crumbs-tools
 	@mkdir -p $(SERVER_DATA)
-	@pids=; trap 'kill $$pids 2>/dev/null; wait 2>/dev/null' EXIT; \
-	wait_for() { until (exec 3<>/dev/tcp/127.0.0.1/$$1) 2>/dev/null; do \
-	  kill -0 $$2 2>/dev/null || { echo "$$3 did not start"; exit 1; }; sleep 0.1; done; }; \
-	redis-server --bind 127.0.0.1 --port 6390 --save '' --appendonly no >/dev/null & pids="$$!"; \
-	wait_for 6390 $$! redis-server; \
-	for port in 3001 3002; do \
-	  target/release/crumbs-server --addr 127.0.0.1:$$port --dist dist \
-	    --redis redis://127.0.0.1:6390 --key-file $(SERVER_DATA)/signing.key & pids="$$pids $$!"; \
-	  wait_for $$port $$! "crumbs-server on $$port"; \
+	@$(STARTED); pids=; trap 'kill $$pids 2>/dev/null; wait 2>/dev/null' EXIT; \
+	redis-server --bind 127.0.0.1 --port 6390 --save '' --appendonly no >$(SERVER_DATA)/redis.out & pids="$$!"; \
+	until grep -q 'Ready to accept connections' $(SERVER_DATA)/redis.out 2>/dev/null; do \
+	  kill -0 $$pids 2>/dev/null || { cat $(SERVER_DATA)/redis.out; echo "redis-server did not start"; exit 1; }; sleep 0.1; \
 	done; \
-	target/release/crumbs-tools balance 127.0.0.1:8080 127.0.0.1:3001 127.0.0.1:3002
+	for port in 3001 3002; do \
+	  target/server/crumbs-server --addr 127.0.0.1:$$port --dist dist --redis redis://127.0.0.1:6390 \
+	    --key-file $(SERVER_DATA)/signing.key >$(SERVER_DATA)/server-$$port.out & pids="$$pids $$!"; \
+	  started $$! $(SERVER_DATA)/server-$$port.out "crumbs-server on $$port"; \
+	done; \
+	target/server/crumbs-tools balance 127.0.0.1:8080 127.0.0.1:3001 127.0.0.1:3002
 
 build: setup
 	trunk build --release
@@ -130,17 +135,18 @@ test-e2e: build
 # Chromium only: the budgets and the README's figures are Chromium's. Then the server's:
 # GET /api/session under load, crumbs-server beside express-session (bench/express-session,
 # installed here from its lock file, again whenever the lock file is newer than the
-# install; never by setup or the tests), both built for release, the load generator too.
+# install; never by setup or the tests); crumbs-server and the load generator built with
+# `--profile server` (optimised for speed; the wasm's release profile is for size).
 bench: build
 	@test -f .tools/node_modules/js-cookie/package.json || npm install --silent --no-audit --no-fund --prefix .tools js-cookie@3.0.8
 	@test bench/express-session/node_modules/.package-lock.json -nt bench/express-session/package-lock.json \
 	  || npm ci --silent --no-audit --no-fund --prefix bench/express-session
-	cargo build --release -p crumbs-server
+	cargo build --profile server -p crumbs-server
 	cd bench/minimal && trunk build --release
 	cd bench/hook && trunk build --release
 	cd bench/reads && trunk build --release
 	cargo run -q -p crumbs-tools -- bench
-	cargo run -q --release -p crumbs-tools -- bench-server
+	cargo run -q --profile server -p crumbs-tools -- bench-server
 
 # The README's picture of the lab, from the release build.
 screenshot: build

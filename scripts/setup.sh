@@ -36,6 +36,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian's package enables and starts Redis as a service where systemd runs; Crumbs
+  # wants none running (tests and `make serve-redis` start their own on their own ports).
+  if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
 fi
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then

@@ -1103,6 +1103,10 @@ async fn s13_real_server_cookie_is_httponly_and_the_login_outlives_reload_and_se
         let page = ctx.opened("/?backend=server").await?;
         page.wait_for_text("A real server answers here").await?;
         page.log_in("alice", "wonderland", false).await?;
+        // The login's own request carried no cookie: that says nothing of what the
+        // browser holds now.
+        let body = page.text().await?;
+        ensure!(!body.contains("the browser holds none"), "{body}");
 
         let cookie = page
             .browser_cookie("crumbs.sid")
@@ -1178,6 +1182,21 @@ async fn s14_real_server_refuses_an_edited_cookie_and_a_replayed_one() {
                 .map(|c| c.value().to_owned())
                 == Some(real.value().to_owned()),
             "the browser's cookie is unchanged"
+        );
+        // The cookie editor writes as script too: the browser keeps nothing, and the
+        // editor says why rather than "Set".
+        page.type_into("Cookie name", "crumbs.sid").await?;
+        page.type_into("Cookie value", "typed-in-the-editor")
+            .await?;
+        page.click("Set cookie").await?;
+        let said = page.text_of("form.editor [role=alert]").await?;
+        ensure!(said.contains("HttpOnly"), "the editor says: {said}");
+        ensure!(
+            page.browser_cookie("crumbs.sid")
+                .await?
+                .map(|c| c.value().to_owned())
+                == Some(real.value().to_owned()),
+            "the browser's cookie is unchanged by the editor"
         );
         page.reload_checked("GET /api/session → 200 OK").await?;
         ensure!(page.session_settled().await?.contains("Logged in as alice"));

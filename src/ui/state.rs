@@ -149,8 +149,9 @@ pub struct LabState {
     pub wanted: Backend,
     /// Whether a real server answers at this origin.
     pub probe: ServerProbe,
-    /// The names of the cookies the real server says the last request carried
-    /// (`X-Crumbs-Cookie-Names`); `None` before its first answer, or when it did not say.
+    /// The names of the cookies the real server says the last session check carried
+    /// (`X-Crumbs-Cookie-Names`); `None` before one, after a login or logout (whose
+    /// requests say nothing of the cookie their answers set or clear), or when it did not say.
     pub received: Option<Vec<String>>,
     /// Which login cookies were in the jar when this page loaded.
     pub cookies_at_load: CookiesAtLoad,
@@ -374,7 +375,12 @@ impl Reducible for LabState {
                     state.pending = None;
                 }
                 if backend == Backend::Server {
-                    state.received = received;
+                    // Only a session check tells what the browser holds: a login's request
+                    // went out before its answer set the cookie, a logout's answer cleared it.
+                    state.received = match purpose {
+                        Purpose::Restore | Purpose::Check | Purpose::Forge => received,
+                        Purpose::Login | Purpose::Logout => None,
+                    };
                 }
                 apply_answer(&mut state, purpose, answer);
             }
@@ -881,6 +887,35 @@ mod tests {
                 ok("alice"),
             ));
         assert_eq!(state.received, None, "the mock never says");
+    }
+
+    #[test]
+    fn a_login_or_logout_answer_says_nothing_about_the_cookie_it_sets_or_clears() {
+        // The login request carried no crumbs.sid (the answer brings it), so its echo must
+        // not make the panel say the browser holds none right beside "Logged in as".
+        let state = start()
+            .reduce(LabAction::BackendChosen(Backend::Server))
+            .reduce(LabAction::Answered(
+                Purpose::Restore,
+                Backend::Server,
+                from_server(
+                    200,
+                    r#"{"user":"bob","expires_at":1,"how":"a session"}"#,
+                    "theme",
+                ),
+            ));
+        for purpose in [Purpose::Login, Purpose::Logout] {
+            let after = state.clone().reduce(LabAction::Answered(
+                purpose,
+                Backend::Server,
+                from_server(
+                    200,
+                    r#"{"user":"alice","expires_at":1,"how":"a session"}"#,
+                    "",
+                ),
+            ));
+            assert_eq!(after.received, None, "{purpose:?}");
+        }
     }
 
     #[test]

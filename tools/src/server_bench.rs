@@ -250,11 +250,12 @@ async fn measure(spec: &Spec, scratch: &Path) -> Result<Figure> {
     })
 }
 
-/// Where cargo puts release binaries for this workspace.
-fn release_dir(root: &Path) -> PathBuf {
+/// Where cargo puts this workspace's binaries built with `--profile server` (the root
+/// Cargo.toml's profile for native programs: fast, and panics unwind).
+fn server_profile_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("release")
+        .join("server")
 }
 
 /// `baseline_only`: measure express-session alone (for when crumbs-server is not built).
@@ -265,10 +266,10 @@ pub fn run(root: &Path, baseline_only: bool) -> Result<()> {
         "the baseline is not installed: npm ci --no-audit --no-fund --prefix bench/express-session \
          (make bench does this)"
     );
-    let crumbs_server = release_dir(root).join("crumbs-server");
+    let crumbs_server = server_profile_dir(root).join("crumbs-server");
     ensure!(
         baseline_only || crumbs_server.is_file(),
-        "no {}: cargo build --release -p crumbs-server (make bench does this)",
+        "no {}: cargo build --profile server -p crumbs-server (make bench does this)",
         crumbs_server.display()
     );
     let scratch = Scratch::new()?;

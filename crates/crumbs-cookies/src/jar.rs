@@ -295,7 +295,7 @@ fn refusal_reason(
         reason.push_str("” is too large for the browser; shorten the value");
         return reason;
     }
-    "the browser did not keep it (cookies may be blocked for this site, or it was replaced at once by another script); check the browser's cookie settings".to_owned()
+    "the browser did not keep it: an HttpOnly cookie of that name may be there (set by a server; page script can neither see nor replace it), cookies may be blocked for this site, or another script replaced it at once".to_owned()
 }
 
 /// The assignments that delete a cookie the page reads as `name=value` (both raw, as

@@ -96,17 +96,18 @@ pub fn SessionPanel() -> Html {
 fn http_only(state: &LabState) -> Html {
     let received = match &state.received {
         Some(names) if names.iter().any(|name| name == SESSION_COOKIE) => html! {
-            <>{ " Yet the server received it: the last answer's " }<code>{ COOKIE_NAMES_HEADER }</code>
+            <>{ " Yet the server received it: the last session check's " }<code>{ COOKIE_NAMES_HEADER }</code>
             { format!(" header names the cookies {}.", names.join(", ")) }</>
         },
         Some(names) => html! {
-            <>{ " The last answer's " }<code>{ COOKIE_NAMES_HEADER }</code>
+            <>{ " The last session check's " }<code>{ COOKIE_NAMES_HEADER }</code>
             { format!(" header says the server received no {SESSION_COOKIE} (cookies received: {}): \
                 the browser holds none for this site.",
                 if names.is_empty() { "none".to_owned() } else { names.join(", ") }) }</>
         },
         None => html! {
-            <>{ " Which cookies the server received shows here after its first answer with an " }
+            <>{ " Which cookies the server received shows here after the next session check \
+                (GET /api/session), from its answer's " }
             <code>{ COOKIE_NAMES_HEADER }</code>{ " header." }</>
         },
     };
