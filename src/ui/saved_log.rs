@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crumbs_protocol::api::LoginRequest;
@@ -64,11 +63,11 @@ impl TabLog {
 
     /// The JSON kept in `sessionStorage`: passwords already hidden.
     pub fn to_json(&self) -> String {
-        let saved = Saved {
-            version: VERSION,
-            loads: self.loads.clone(),
-            entries: self.entries.iter().map(SavedEntry::from).collect(),
-        };
+        let saved: Saved = (
+            VERSION,
+            self.loads.clone(),
+            self.entries.iter().map(saved_entry).collect(),
+        );
         // Strings and numbers only: serializing cannot fail; an empty log is the safe side.
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -119,22 +118,18 @@ pub fn unsaved_notice(why: &str) -> String {
 }
 
 fn parse(text: &str) -> Result<TabLog, String> {
-    let saved: Saved = serde_json::from_str(text).map_err(|error| format!("{error}"))?;
-    if saved.version != VERSION {
+    let (version, loads, entries): Saved =
+        serde_json::from_str(text).map_err(|error| format!("{error}"))?;
+    if version != VERSION {
         return Err(format!(
-            "it is version {}, this page reads version {VERSION}",
-            saved.version
+            "it is version {version}, this page reads version {VERSION}"
         ));
     }
-    let entries = saved
-        .entries
+    let entries = entries
         .into_iter()
-        .map(SavedEntry::into_entry)
+        .map(read_entry)
         .collect::<Result<_, _>>()?;
-    let mut log = TabLog {
-        loads: saved.loads,
-        entries,
-    };
+    let mut log = TabLog { loads, entries };
     log.bound();
     Ok(log)
 }
@@ -161,100 +156,98 @@ fn saved_body(request: &Request) -> String {
     redacted
 }
 
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    version: u32,
-    loads: Vec<u32>,
-    entries: Vec<SavedEntry>,
+/// The saved log: `[version, [page loads], [exchanges]]`. Lists of numbers and strings
+/// only, as their decoder costs the page's Wasm far less than named fields would.
+type Saved = (u32, Vec<u32>, Vec<Vec<String>>);
+
+/// How many strings one saved exchange is: the page load, the backend ("mock" or
+/// "server"), the method, the path, the request's headers (one "Name: value" a line) and
+/// body, the status, the response's headers and body, and the notes (one a line).
+const FIELDS: usize = 10;
+
+fn saved_entry(entry: &LogEntry) -> Vec<String> {
+    let Exchange {
+        request,
+        response,
+        notes,
+    } = &*entry.exchange;
+    let backend = match entry.backend {
+        Backend::Mock => "mock",
+        Backend::Server => "server",
+    };
+    vec![
+        entry.page_load.to_string(),
+        backend.to_owned(),
+        request.method.as_str().to_owned(),
+        request.path.clone(),
+        saved_headers(&request.headers),
+        saved_body(request),
+        response.status.to_string(),
+        saved_headers(&response.headers),
+        response.body.clone(),
+        notes.join("\n"),
+    ]
 }
 
-#[derive(Serialize, Deserialize)]
-struct SavedEntry {
-    load: u32,
-    /// "mock" or "server".
-    backend: String,
-    method: String,
-    path: String,
-    request_headers: Vec<(String, String)>,
-    request_body: String,
-    status: u16,
-    response_headers: Vec<(String, String)>,
-    response_body: String,
-    notes: Vec<String>,
-}
-
-fn headers(saved: Vec<(String, String)>) -> Headers {
-    let mut headers = Headers::new();
-    for (name, value) in saved {
-        headers.push(&name, value);
-    }
-    headers
-}
-
-fn saved_headers(headers: &Headers) -> Vec<(String, String)> {
+/// Header lines: a header's value never holds a line break (HTTP forbids it).
+fn saved_headers(headers: &Headers) -> String {
     headers
         .iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-impl From<&LogEntry> for SavedEntry {
-    fn from(entry: &LogEntry) -> Self {
-        let Exchange {
-            request,
-            response,
-            notes,
-        } = &*entry.exchange;
-        SavedEntry {
-            load: entry.page_load,
-            backend: match entry.backend {
-                Backend::Mock => "mock",
-                Backend::Server => "server",
-            }
-            .to_owned(),
-            method: request.method.as_str().to_owned(),
-            path: request.path.clone(),
-            request_headers: saved_headers(&request.headers),
-            request_body: saved_body(request),
-            status: response.status,
-            response_headers: saved_headers(&response.headers),
-            response_body: response.body.clone(),
-            notes: notes.clone(),
-        }
+fn headers(saved: &str) -> Headers {
+    let mut headers = Headers::new();
+    for line in saved.lines() {
+        let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+        headers.push(name, value);
     }
+    headers
 }
 
-impl SavedEntry {
-    fn into_entry(self) -> Result<LogEntry, String> {
-        let backend = match self.backend.as_str() {
-            "mock" => Backend::Mock,
-            "server" => Backend::Server,
-            other => return Err(format!("an exchange names an unknown backend {other:?}")),
-        };
-        let method = match self.method.as_str() {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
-            other => return Err(format!("an exchange names an unknown method {other:?}")),
-        };
-        Ok(LogEntry {
-            backend,
-            page_load: self.load,
-            exchange: Rc::new(Exchange {
-                request: Request {
-                    method,
-                    path: self.path,
-                    headers: headers(self.request_headers),
-                    body: self.request_body,
-                },
-                response: Response {
-                    status: self.status,
-                    headers: headers(self.response_headers),
-                    body: self.response_body,
-                },
-                notes: self.notes,
-            }),
-        })
-    }
+fn read_entry(saved: Vec<String>) -> Result<LogEntry, String> {
+    let Ok::<[String; FIELDS], _>(
+        [load, backend, method, path, request_headers, request_body, status, response_headers, response_body, notes],
+    ) = saved.try_into()
+    else {
+        return Err(format!("an exchange is not {FIELDS} strings"));
+    };
+    let number = |text: &str, what: &str| {
+        text.parse::<u32>()
+            .map_err(|_| format!("an exchange's {what} {text:?} is not a number"))
+    };
+    let backend = match backend.as_str() {
+        "mock" => Backend::Mock,
+        "server" => Backend::Server,
+        other => return Err(format!("an exchange names an unknown backend {other:?}")),
+    };
+    let method = match method.as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        other => return Err(format!("an exchange names an unknown method {other:?}")),
+    };
+    let status = u16::try_from(number(&status, "status")?)
+        .map_err(|_| format!("an exchange's status {status:?} is out of range"))?;
+    Ok(LogEntry {
+        backend,
+        page_load: number(&load, "page load")?,
+        exchange: Rc::new(Exchange {
+            request: Request {
+                method,
+                path,
+                headers: headers(&request_headers),
+                body: request_body,
+            },
+            response: Response {
+                status,
+                headers: headers(&response_headers),
+                body: response_body,
+            },
+            notes: notes.lines().map(str::to_owned).collect(),
+        }),
+    })
 }
 
 /// What `sessionStorage` holds under [`LOG_KEY`], or why it could not be read.
@@ -380,15 +373,18 @@ mod tests {
     #[test]
     fn an_unreadable_saved_log_starts_afresh_and_says_so() {
         for (saved, why) in [
-            (Ok(Some("{not json".to_owned())), "key must be a string"),
+            (Ok(Some("{not json".to_owned())), "invalid type"),
             (
-                Ok(Some(r#"{"version":99,"loads":[1],"entries":[]}"#.to_owned())),
+                Ok(Some(r#"[1,[1],[["1","mock"]]]"#.to_owned())),
+                "an exchange is not 10 strings",
+            ),
+            (
+                Ok(Some("[99,[1],[]]".to_owned())),
                 "it is version 99, this page reads version 1",
             ),
             (
                 Ok(Some(
-                    r#"{"version":1,"loads":[1],"entries":[{"load":1,"backend":"mock","method":"PUT","path":"/","request_headers":[],"request_body":"","status":200,"response_headers":[],"response_body":"","notes":[]}]}"#
-                        .to_owned(),
+                    r#"[1,[1],[["1","mock","PUT","/","","","200","","",""]]]"#.to_owned(),
                 )),
                 "unknown method \"PUT\"",
             ),
