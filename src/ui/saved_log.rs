@@ -94,6 +94,10 @@ pub fn restore(saved: Result<Option<String>, String>, page_load: u32) -> Restore
             Some(format!("this browser refused to read it: {why}")),
         ),
     };
+    // A load numbered as this one or later comes from a count that started over (its
+    // key removed): its exchanges would mix with this load's under one heading.
+    log.loads.retain(|&load| load < page_load);
+    log.entries.retain(|entry| entry.page_load < page_load);
     log.begin_load(page_load);
     Restored {
         log,
@@ -368,6 +372,20 @@ mod tests {
         assert_eq!(restored.notice, None);
         assert_eq!(restored.log.loads, vec![1, 2]);
         assert_eq!(restored.log.entries, log.entries);
+    }
+
+    #[test]
+    fn loads_numbered_from_a_count_that_started_over_are_not_mixed_with_this_one() {
+        let mut log = TabLog::default();
+        for load in 1..=3 {
+            log.begin_load(load);
+            log.push(entry(load, "/api/session"));
+        }
+        // The tab's page-load count was removed and starts again at 2.
+        let restored = restore(Ok(Some(log.to_json())), 2);
+        assert_eq!(restored.log.loads, vec![1, 2]);
+        assert_eq!(restored.log.entries.len(), 1, "only load #1's exchange");
+        assert_eq!(restored.log.entries[0].page_load, 1);
     }
 
     #[test]
