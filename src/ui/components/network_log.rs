@@ -5,7 +5,8 @@ use crate::ui::context::use_lab;
 use crate::ui::saved_log::{self, redact};
 use crate::ui::state::{LabAction, LabState, LogEntry};
 
-/// Every request the page made to a backend, newest first.
+/// Every request this tab made to a backend, across reloads (see `saved_log`), grouped by
+/// page load, newest first.
 #[component]
 pub fn NetworkLog() -> Html {
     let ctx = use_lab();
