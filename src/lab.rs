@@ -6,6 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::ui::saved_log;
 use crate::ui::state::{CookiesAtLoad, LabState};
 use crumbs_cookies::clock::{Millis, SystemClock};
 use crumbs_cookies::{CookieJar, DocumentJar};
@@ -322,6 +323,7 @@ pub fn boot() -> Result<(Rc<Lab>, LabState), String> {
         server.store(),
     )
     .with_notice(notice)
+    .with_saved_log(saved_log::restore(saved_log::read(&window), page_load))
     .asking_for(settings.backend);
     let server = Rc::new(RefCell::new(server));
     let client = Client::new(server.clone(), jar.clone()).with_latency(settings.latency);

@@ -965,3 +965,107 @@ async fn a_real_server_that_stops_answering_is_a_clear_error_not_a_panic() {
     drop(server);
     address_asks_for(Backend::Mock);
 }
+
+/// The texts of the network log's page-load headings, top to bottom.
+fn log_groups(page: &Page) -> Vec<(String, String)> {
+    let groups = page.root.query_selector_all(".page-load-group").unwrap();
+    (0..groups.length())
+        .map(|i| {
+            let group: Element = groups.item(i).unwrap().unchecked_into();
+            let heading = group.query_selector("h3").unwrap().unwrap();
+            (
+                heading.text_content().unwrap_or_default(),
+                group.text_content().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Where the page keeps the network log for the tab (the page's `saved_log::LOG_KEY`).
+const SAVED_LOG_KEY: &str = "crumbs.network-log";
+
+fn saved_log() -> Option<String> {
+    let window = web_sys::window().unwrap();
+    let storage = window.session_storage().unwrap().unwrap();
+    storage.get_item(SAVED_LOG_KEY).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_network_log_survives_a_reload_grouped_by_page_load_newest_first() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in_and_wait("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+
+    let page = page.reload().await;
+    page.wait_for("Logged in as alice").await;
+    page.wait_for("GET /api/session → 200 OK").await;
+    let groups = log_groups(&page);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups[0].0.starts_with("Page load #2"), "{groups:?}");
+    assert!(groups[0].1.contains("GET /api/session → 200 OK"));
+    assert!(groups[1].0.starts_with("Page load #1"), "{groups:?}");
+    assert!(groups[1].1.contains("POST /api/login → 200 OK"));
+    assert!(groups[1].1.contains("Set-Cookie: crumbs.sid=s%3A"));
+    let saved = saved_log().expect("the log is saved for the tab");
+    assert!(saved.contains("alice"), "{saved}");
+    assert!(!saved.contains("wonderland"), "no password saved: {saved}");
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_saved_log_starts_afresh_and_says_so() {
+    fresh_browser();
+    let window = web_sys::window().unwrap();
+    let storage = window.session_storage().unwrap().unwrap();
+    storage.set_item(SAVED_LOG_KEY, "{not a log").unwrap();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.wait_for("GET /api/session → 401 Unauthorized").await;
+    assert!(
+        page.text()
+            .contains("The network log saved for this tab could not be read ("),
+        "{}",
+        page.text()
+    );
+    assert!(page
+        .text()
+        .contains("so it starts afresh from this page load."));
+    page.log_in_and_wait("alice", "wonderland").await;
+    page.wait_for("Logged in as alice").await;
+    let saved = saved_log().unwrap();
+    // `[version, [page loads], [exchanges]]`: this load's, with the login in it.
+    assert!(saved.starts_with("[1,[1],[["), "saved afresh: {saved}");
+}
+
+#[wasm_bindgen_test]
+async fn clear_log_empties_the_saved_log_and_keeps_this_load() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    page.log_in_and_wait("alice", "wonderland").await;
+    let page = page.reload().await;
+    page.wait_for("GET /api/session → 200 OK").await;
+    assert!(saved_log().unwrap().contains("/api/login"));
+
+    page.click("Clear log").await;
+    page.wait_for("Log cleared.").await;
+    assert_eq!(page.exchanges(), 0);
+    let groups = log_groups(&page);
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(groups[0].0.starts_with("Page load #2"), "{groups:?}");
+    let saved = saved_log().unwrap();
+    assert_eq!(saved, "[1,[2],[]]", "only this load, with nothing in it");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_save_of_the_log_is_said_and_breaks_nothing() {
+    fresh_browser();
+    let full = FullStorage::start();
+    let page = Page::open().await;
+    page.wait_for("This browser refused to save the network log for this tab (")
+        .await;
+    page.wait_for("GET /api/session → 401 Unauthorized").await;
+    assert!(page.text().contains("Page load #1"));
+    drop(full);
+}

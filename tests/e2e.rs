@@ -1653,3 +1653,69 @@ fn the_countdown_reads_as_seconds() {
     assert_eq!(countdown_seconds("167h 59m"), Some(167 * 3600 + 59 * 60));
     assert_eq!(countdown_seconds("soon"), None);
 }
+
+/// The card's promise made visible: after a reload the log still shows load #1's login
+/// and the cookie it set, under its own heading, beside load #2's session check.
+#[tokio::test(flavor = "current_thread")]
+async fn s16_the_network_log_keeps_each_page_load_across_a_reload() {
+    scenario("s16-log-across-reloads", async |ctx| {
+        let page = ctx.opened("/").await?;
+        page.log_in("alice", "wonderland", false).await?;
+        page.reload_checked("GET /api/session → 200 OK").await?;
+        let groups = page
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('.page-load-group'), group => ({
+                    heading: group.querySelector('h3').textContent,
+                    summaries: Array.from(group.querySelectorAll('li.exchange .summary'),
+                        p => p.textContent),
+                    setCookies: Array.from(group.querySelectorAll('li.exchange .set-cookie'),
+                        p => p.textContent),
+                }));",
+                vec![],
+            )
+            .await?;
+        let groups = groups.as_array().context("the groups read as a list")?;
+        let texts = |value: &serde_json::Value| -> Vec<String> {
+            value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|text| text.as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let headings: Vec<String> = groups
+            .iter()
+            .map(|group| group["heading"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        ensure!(groups.len() == 2, "two page loads: {headings:?}");
+        ensure!(headings[0].starts_with("Page load #2"), "{headings:?}");
+        ensure!(headings[1].starts_with("Page load #1"), "{headings:?}");
+        let (second, first) = (&groups[0], &groups[1]);
+        ensure!(
+            texts(&second["summaries"]) == ["GET /api/session → 200 OK"],
+            "load #2: {second}"
+        );
+        ensure!(
+            texts(&first["summaries"]).contains(&"POST /api/login → 200 OK".to_owned()),
+            "load #1: {first}"
+        );
+        ensure!(
+            texts(&first["setCookies"])
+                .iter()
+                .any(|line| line.starts_with("Set-Cookie: crumbs.sid=s%3A")),
+            "load #1's login set the cookie: {first}"
+        );
+        let saved = page
+            .client
+            .execute(
+                "return sessionStorage.getItem('crumbs.network-log');",
+                vec![],
+            )
+            .await?;
+        let saved = saved.as_str().context("the log is saved for the tab")?;
+        ensure!(!saved.contains("wonderland"), "no password saved: {saved}");
+        Ok(())
+    })
+    .await;
+}

@@ -14,6 +14,7 @@ use crumbs_protocol::{SESSION_COOKIE, USER_COOKIE};
 use crate::fetch::received_cookie_names;
 use crate::forge::ScriptWrite;
 use crate::lab::{Backend, ServerProbe};
+use crate::ui::saved_log::{self, Restored, TabLog};
 
 /// Why a request was sent, which decides what its answer changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,6 +137,8 @@ impl CookiesAtLoad {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
     pub backend: Backend,
+    /// The page load of this tab that sent it ("Page load #N").
+    pub page_load: u32,
     pub exchange: Rc<Exchange>,
 }
 
@@ -158,8 +161,16 @@ pub struct LabState {
     pub session: SessionStatus,
     pub pending: Option<Purpose>,
     pub login_error: Option<String>,
-    /// Newest last.
-    pub log: Vec<LogEntry>,
+    /// This tab's page loads and exchanges, this load's and those kept from before.
+    pub log: TabLog,
+    /// Bumped at each change to `log`, so the page saves it only when it changed.
+    pub log_revision: u32,
+    /// Whether "Clear log" was pressed during this load.
+    pub log_cleared: bool,
+    /// Why the saved log could not be read, so the log starts afresh.
+    pub log_notice: Option<String>,
+    /// Why the log could not be saved, when the browser refused the last write.
+    pub log_unsaved: Option<String>,
     pub strategy: Strategy,
     pub store: StoreKind,
     pub forge: Option<ForgeReport>,
@@ -191,7 +202,15 @@ impl LabState {
             session: SessionStatus::Checking,
             pending: None,
             login_error: None,
-            log: Vec::new(),
+            log: {
+                let mut log = TabLog::default();
+                log.begin_load(page_load);
+                log
+            },
+            log_revision: 0,
+            log_cleared: false,
+            log_notice: None,
+            log_unsaved: None,
             strategy,
             store,
             forge: None,
@@ -200,6 +219,13 @@ impl LabState {
             settings_refusals: 0,
             session_error: None,
         }
+    }
+
+    /// This state, with the log kept for the tab (see [`saved_log::restore`]).
+    pub fn with_saved_log(mut self, restored: Restored) -> Self {
+        self.log = restored.log;
+        self.log_notice = restored.notice;
+        self
     }
 
     pub fn with_notice(mut self, notice: Option<String>) -> Self {
@@ -266,6 +292,10 @@ pub enum LabAction {
     SettingsFailed(String),
     /// What the server now says about its storage (it can find its data spoiled mid-run).
     ServerNotice(String),
+    /// "Clear log": only this page load stays, with nothing in it.
+    ClearLog,
+    /// Saving the log: `Err` says why the browser refused.
+    LogSaved(Result<(), String>),
 }
 
 enum Answer {
@@ -362,10 +392,29 @@ impl Reducible for LabState {
                 }
                 state.notice = Some(notice);
             }
+            LabAction::ClearLog => {
+                state.log = TabLog::default();
+                state.log.begin_load(state.page_load);
+                state.log_revision = state.log_revision.wrapping_add(1);
+                state.log_cleared = true;
+                state.log_notice = None;
+            }
+            LabAction::LogSaved(result) => {
+                let unsaved = result.err().map(|why| saved_log::unsaved_notice(&why));
+                if state.log_unsaved == unsaved {
+                    return self;
+                }
+                state.log_unsaved = unsaved;
+            }
             LabAction::Answered(purpose, backend, exchange) => {
                 let answer = read_answer(&exchange);
                 let received = received_cookie_names(&exchange.response);
-                state.log.push(LogEntry { backend, exchange });
+                state.log.push(LogEntry {
+                    backend,
+                    page_load: state.page_load,
+                    exchange,
+                });
+                state.log_revision = state.log_revision.wrapping_add(1);
                 // Sent before a switch: the log shows it, but it says nothing about the
                 // backend in use now.
                 if backend != state.backend {
@@ -546,6 +595,48 @@ mod tests {
     }
 
     #[test]
+    fn clear_log_keeps_only_this_load_and_a_refused_save_is_said_until_one_succeeds() {
+        let mut earlier = TabLog::default();
+        earlier.begin_load(1);
+        let state = Rc::new(
+            LabState::new(
+                2,
+                CookiesAtLoad::default(),
+                Strategy::ServerSession,
+                StoreKind::Database,
+            )
+            .with_saved_log(saved_log::restore(Ok(Some(earlier.to_json())), 2)),
+        );
+        let state = state.reduce(LabAction::Answered(
+            Purpose::Restore,
+            Backend::Mock,
+            ok("a"),
+        ));
+        assert_eq!(state.log.loads, vec![1, 2]);
+        assert_eq!(state.log.entries[0].page_load, 2, "marked with this load");
+        let revision = state.log_revision;
+
+        let state = state.reduce(LabAction::ClearLog);
+        assert_eq!(state.log.loads, vec![2]);
+        assert!(state.log.entries.is_empty() && state.log_cleared);
+        assert_ne!(
+            state.log_revision, revision,
+            "so the page saves the cleared log"
+        );
+
+        let state = state.reduce(LabAction::LogSaved(Err("full".to_owned())));
+        assert_eq!(
+            state.log_unsaved.as_deref(),
+            Some(
+                "This browser refused to save the network log for this tab (full), so a \
+                 reload will not show what is above."
+            )
+        );
+        let state = state.reduce(LabAction::LogSaved(Ok(())));
+        assert_eq!(state.log_unsaved, None);
+    }
+
+    #[test]
     fn restore_logs_in_or_out_and_logs_the_exchange() {
         let state = start().reduce(LabAction::Sending(Purpose::Restore));
         assert_eq!(state.pending, Some(Purpose::Restore));
@@ -556,7 +647,7 @@ mod tests {
         ));
         assert_eq!(state.logged_in_user(), Some("alice"));
         assert_eq!(state.pending, None);
-        assert_eq!(state.log.len(), 1);
+        assert_eq!(state.log.entries.len(), 1);
 
         let state = start().reduce(LabAction::Answered(
             Purpose::Restore,
@@ -611,7 +702,7 @@ mod tests {
     fn invalid_input_is_an_error_without_a_request() {
         let state = start().reduce(LabAction::LoginInvalid("Type a username".into()));
         assert_eq!(state.login_error.as_deref(), Some("Type a username"));
-        assert!(state.log.is_empty());
+        assert!(state.log.entries.is_empty());
     }
 
     #[test]
@@ -835,8 +926,8 @@ mod tests {
                 Backend::Mock,
                 ok("alice"),
             ));
-        assert_eq!(state.log.len(), 1);
-        assert_eq!(state.log[0].backend, Backend::Mock);
+        assert_eq!(state.log.entries.len(), 1);
+        assert_eq!(state.log.entries[0].backend, Backend::Mock);
         assert_eq!(state.logged_in_user(), None, "{:?}", state.session);
         assert_eq!(
             state.pending,
