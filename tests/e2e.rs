@@ -8,7 +8,7 @@
 //! `target/e2e/<scenario>/`, each file named with the browser (`firefox-screenshot.png`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -197,12 +197,16 @@ impl Page<'_> {
         Ok((first, second))
     }
 
-    /// The network log, newest first, read from the page in one go.
+    /// This page load's part of the network log, newest first, read from the page in one
+    /// go. Earlier loads' groups (the log is kept across reloads) are left out, so a wait
+    /// for an exchange after a reload cannot be met by the previous load's.
     async fn log(&self) -> Result<Vec<LogEntry>> {
         let entries = self
             .client
             .execute(
-                "return Array.from(document.querySelectorAll('li.exchange'), li => ({
+                "const groups = Array.from(document.querySelectorAll('.page-load-group'));
+                 const current = groups.find(g => g.querySelector('.this-load')) || document;
+                 return Array.from(current.querySelectorAll('li.exchange'), li => ({
                     summary: li.querySelector('.summary').textContent,
                     setCookies: Array.from(li.querySelectorAll('.set-cookie'), p => p.textContent),
                     notes: Array.from(li.querySelectorAll('.note'), p => p.textContent),
@@ -407,18 +411,19 @@ impl Drop for Run {
 /// builds (`CRUMBS_SERVER_BIN` overrides its path).
 struct RealServer {
     child: Option<Child>,
+    /// The port the first start bound (`--addr 127.0.0.1:0` lets the server pick one, so
+    /// no port is chosen here and lost before it binds); a restart binds it again.
     port: u16,
     args: Vec<String>,
 }
 
 impl RealServer {
-    /// Starts `crumbs-server --addr 127.0.0.1:PORT --dist dist ARGS…` and waits until
-    /// `/api/health` answers as the server.
+    /// Starts `crumbs-server --addr 127.0.0.1:0 --dist dist ARGS…` and waits for its start
+    /// line, which names the port it bound.
     fn start(args: &[String]) -> Result<Self> {
-        let port = free_port()?;
         let mut server = Self {
             child: None,
-            port,
+            port: 0,
             args: args.to_vec(),
         };
         server.restart()?;
@@ -426,10 +431,15 @@ impl RealServer {
     }
 
     fn binary() -> Result<PathBuf> {
-        let path = std::env::var_os("CRUMBS_SERVER_BIN").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/debug/crumbs-server"),
-            PathBuf::from,
-        );
+        let path = match std::env::var_os("CRUMBS_SERVER_BIN") {
+            Some(path) => PathBuf::from(path),
+            None => std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(
+                    || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+                    PathBuf::from,
+                )
+                .join("debug/crumbs-server"),
+        };
         ensure!(
             path.exists(),
             "no crumbs-server at {}: `make test-e2e` builds it",
@@ -438,52 +448,55 @@ impl RealServer {
         Ok(path)
     }
 
-    /// Starts the process again on the same port with the same arguments (a server
-    /// restart, as an operator would do one).
+    /// Starts the process (again, on the same port, with the same arguments: a server
+    /// restart, as an operator would do one) and waits for its start line.
     fn restart(&mut self) -> Result<()> {
         self.stop()?;
         let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
-        let child = Command::new(Self::binary()?)
+        let mut child = Command::new(Self::binary()?)
             .arg("--addr")
             .arg(format!("127.0.0.1:{}", self.port))
             .arg("--dist")
             .arg(&dist)
             .args(&self.args)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .context("starting crumbs-server")?;
+        let stdout = child.stdout.take().context("the server's output")?;
         self.child = Some(child);
-        self.wait_until_healthy()
-    }
-
-    fn wait_until_healthy(&mut self) -> Result<()> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .map(Child::try_wait)
-                .transpose()?
-                .flatten()
-            {
+        // The first line, read on a thread so that a server that never prints cannot hang
+        // the test: "crumbs-server: serving http://127.0.0.1:PORT/ with sessions in …".
+        let (sender, first_line) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let _ = sender.send(lines.next().and_then(Result::ok).unwrap_or_default());
+            // Read on to the end: a closed pipe would make the server's next line fail.
+            lines.for_each(drop);
+        });
+        let line = first_line
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
+        let port = line
+            .strip_prefix("crumbs-server: serving http://127.0.0.1:")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|port| port.parse().ok());
+        match port {
+            Some(port) => {
+                self.port = port;
+                Ok(())
+            }
+            None => {
                 let mut why = String::new();
-                if let Some(stderr) = self.child.as_mut().and_then(|c| c.stderr.as_mut()) {
-                    let _ = stderr.read_to_string(&mut why);
+                if let Some(mut child) = self.child.take() {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    if let Some(stderr) = child.stderr.as_mut() {
+                        let _ = stderr.read_to_string(&mut why);
+                    }
                 }
-                bail!("crumbs-server exited ({status}) on start: {why}");
+                bail!("crumbs-server did not start: printed {line:?}, then: {why}")
             }
-            if let Ok(answer) = http_get(self.port, "/api/health") {
-                if answer.starts_with("HTTP/1.1 200") && answer.contains("\"backend\":\"server\"") {
-                    return Ok(());
-                }
-            }
-            ensure!(
-                started.elapsed() < Duration::from_secs(30),
-                "crumbs-server on port {} never answered /api/health",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
@@ -563,18 +576,6 @@ fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
-}
-
-fn http_get(port: u16, path: &str) -> Result<String> {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    Ok(answer)
 }
 
 fn redis_ping(port: u16) -> Result<()> {

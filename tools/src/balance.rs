@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 /// Accepts on `listener` and hands connection number *n* to `backends[n % len]`, until
 /// the process ends. A backend that refuses a connection is skipped for that
@@ -18,7 +18,15 @@ pub fn serve(listener: TcpListener, backends: Vec<String>) -> Result<()> {
     anyhow::ensure!(!backends.is_empty(), "no backend to balance between");
     let mut turn = 0usize;
     for client in listener.incoming() {
-        let client = client.context("accepting a connection")?;
+        // One failed accept (a client that gave up, too many open files for a moment)
+        // must not take the address down: say so and go on.
+        let client = match client {
+            Ok(client) => client,
+            Err(error) => {
+                eprintln!("crumbs-tools balance: could not accept a connection: {error}");
+                continue;
+            }
+        };
         let start = turn;
         turn = turn.wrapping_add(1);
         let backends = backends.clone();
