@@ -10,4 +10,5 @@
 pub mod fetch;
 pub mod forge;
 pub mod lab;
+pub mod timeline;
 pub mod ui;

@@ -1069,3 +1069,240 @@ async fn a_refused_save_of_the_log_is_said_and_breaks_nothing() {
     assert!(page.text().contains("Page load #1"));
     drop(full);
 }
+
+#[wasm_bindgen(inline_js = "
+export function raw_assign(text) { document.cookie = text; }
+export function user_agent() { return navigator.userAgent; }
+// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms), or
+// to false after `ms`.
+export function cookie_gone(name, ms) {
+    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
+    const deadline = Date.now() + ms;
+    return new Promise((resolve) => {
+        const look = () => {
+            if (gone()) resolve(true);
+            else if (Date.now() > deadline) resolve(false);
+            else setTimeout(look, 20);
+        };
+        look();
+    });
+}
+")]
+extern "C" {
+    fn raw_assign(text: &str);
+    fn user_agent() -> String;
+    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
+}
+
+/// Firefox ESR's Cookie Store API reports names and values only; Chromium's, every
+/// attribute.
+fn firefox() -> bool {
+    user_agent().contains("Firefox")
+}
+
+impl Page {
+    /// The texts of the `td` cells of the cookie table's row for `name`, or `None`
+    /// without such a row.
+    fn row_cells(&self, name: &str) -> Option<Vec<String>> {
+        let rows = self
+            .root
+            .query_selector_all("table.cookies tbody tr")
+            .unwrap();
+        (0..rows.length())
+            .map(|i| rows.item(i).unwrap().unchecked_into::<Element>())
+            .find(|row| {
+                row.query_selector("th")
+                    .unwrap()
+                    .is_some_and(|th| th.text_content().unwrap_or_default() == name)
+            })
+            .map(|row| {
+                let cells = row.query_selector_all("td").unwrap();
+                (0..cells.length())
+                    .map(|i| cells.item(i).unwrap().text_content().unwrap_or_default())
+                    .collect()
+            })
+    }
+
+    /// The timeline's caption list, entry by entry.
+    fn timeline_captions(&self) -> Vec<String> {
+        let items = self
+            .root
+            .query_selector_all(".timeline-captions li")
+            .unwrap();
+        (0..items.length())
+            .map(|i| items.item(i).unwrap().text_content().unwrap_or_default())
+            .collect()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn attributes_from_the_cookie_store_api_reach_the_table() {
+    fresh_browser();
+    raw_assign("strict=1; Path=/; SameSite=Strict; Max-Age=3600");
+    let page = Page::open().await;
+    let header = page
+        .find("table.cookies thead tr")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(header, "NameValueExpiresPathDomainSecureSameSiteActions");
+    if firefox() {
+        page.wait_for("reports names and values only").await;
+        let cells = page.row_cells("strict").unwrap();
+        assert_eq!(cells[1..6], ["—", "—", "—", "—", "—"], "{cells:?}");
+        assert_eq!(
+            page.root
+                .query_selector_all(".attributes-unknown")
+                .unwrap()
+                .length(),
+            1,
+            "one line says why"
+        );
+    } else {
+        page.wait_until("the attributes", |page| {
+            page.row_cells("strict")
+                .is_some_and(|cells| cells[5] == "Strict")
+        })
+        .await;
+        let cells = page.row_cells("strict").unwrap();
+        assert_eq!(cells[0], "1", "the value, decoded");
+        assert!(
+            ["in 59 min", "in 1 h"].contains(&cells[1].as_str()),
+            "{cells:?}"
+        );
+        assert_eq!(
+            cells[2..6],
+            ["/", "this host only", "no", "Strict"],
+            "{cells:?}"
+        );
+        assert!(page.find(".attributes-unknown").is_none());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_max_age_cookie_written_by_script_leaves_the_table_by_itself() {
+    fresh_browser();
+    let page = Page::open().await;
+    raw_assign("short=lived; Path=/; Max-Age=1");
+    page.wait_until("the short-lived row", |page| {
+        page.row_cells("short").is_some()
+    })
+    .await;
+    if firefox() {
+        // No expiry from Firefox's Cookie Store API: the documented fallback is that the
+        // row goes at the next change the watcher sees after the browser dropped it.
+        let gone = js_sys::futures::JsFuture::from(cookie_gone("short", 3_000.0))
+            .await
+            .ok()
+            .and_then(|gone| gone.as_bool());
+        assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+        raw_assign("next=change; Path=/");
+    }
+    page.wait_until("the short-lived row to leave", |page| {
+        page.row_cells("short").is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_is_in_the_page_with_its_text_alternative() {
+    fresh_browser();
+    raw_assign("theme=dark; Path=/; Max-Age=604800");
+    raw_assign("lang=en; Path=/");
+    let page = Page::open().await;
+    let svg = page.find("svg.timeline").expect("the timeline's picture");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        svg.get_attribute("aria-labelledby").as_deref(),
+        Some("timeline-title timeline-desc")
+    );
+    assert_eq!(
+        page.find("svg.timeline title")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Cookie timeline"
+    );
+    let desc = page
+        .find("svg.timeline desc")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(desc.starts_with("2 cookies as bars"), "{desc}");
+    let captions = page.timeline_captions();
+    assert_eq!(
+        captions.len(),
+        3,
+        "a cookie each and the page load: {captions:?}"
+    );
+    for name in ["theme", "lang"] {
+        assert!(
+            captions
+                .iter()
+                .any(|caption| caption.starts_with(&format!("{name}: first seen "))),
+            "{name} in {captions:?}"
+        );
+    }
+    assert!(captions
+        .iter()
+        .any(|caption| caption.starts_with("Page load #1 at ")));
+    assert_eq!(
+        page.root
+            .query_selector_all("svg.timeline g.bar")
+            .unwrap()
+            .length(),
+        2
+    );
+    if !firefox() {
+        page.wait_until("theme's expiry", |page| {
+            page.timeline_captions().iter().any(|caption| {
+                caption.contains("expires in 6 d 23 h") || caption.contains("expires in 7 d")
+            })
+        })
+        .await;
+    }
+
+    page.log_in_and_wait("alice", "wonderland").await;
+    page.wait_until("the server session's end", |page| {
+        page.timeline_captions()
+            .iter()
+            .any(|caption| caption.starts_with("Server session ends in "))
+    })
+    .await;
+    assert!(page.find("svg.timeline .session-end").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_keeps_first_sightings_across_a_reload_and_survives_a_spoiled_record() {
+    fresh_browser();
+    raw_assign("theme=dark; Path=/");
+    let page = Page::open().await;
+    let first = page.timeline_captions()[0].clone();
+    assert!(first.starts_with("theme: first seen "), "{first}");
+    let page = page.reload().await;
+    let captions = page.timeline_captions();
+    assert_eq!(captions[0], first, "the first sighting is kept");
+    assert!(captions
+        .iter()
+        .any(|caption| caption.starts_with("Page load #1 at ")));
+    assert!(captions
+        .iter()
+        .any(|caption| caption.starts_with("Page load #2 at ")));
+    drop(page);
+
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(crumbs::timeline::SEEN_KEY, "{\"v\":1,\"loads\":[[")
+        .unwrap();
+    let page = Page::open().await;
+    let captions = page.timeline_captions();
+    assert!(
+        captions[0].starts_with("theme: first seen "),
+        "{captions:?}"
+    );
+    assert!(page.find("svg.timeline").is_some());
+    assert!(!page.text().contains("could not start"));
+}

@@ -1288,6 +1288,51 @@ async fn s15_two_real_servers_on_one_redis_share_logins_and_logouts() {
     .await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn s17_the_cookie_timeline_and_its_text_alternative_after_login_and_reload() {
+    scenario("s17-timeline", async |ctx| {
+        let page = ctx.opened("/").await?;
+        page.log_in("alice", "wonderland", false).await?;
+        page.reload().await?;
+        ensure!(page.session_settled().await?.contains("Logged in as alice"));
+        let svg = page.client.find(Locator::Css("svg.timeline")).await?;
+        ensure!(
+            svg.attr("role").await?.as_deref() == Some("img"),
+            "an image"
+        );
+        let labelled_by = svg.attr("aria-labelledby").await?.unwrap_or_default();
+        ensure!(
+            labelled_by == "timeline-title timeline-desc",
+            "{labelled_by}"
+        );
+        let title = page
+            .client
+            .find(Locator::Css("svg.timeline title"))
+            .await?
+            .prop("textContent")
+            .await?;
+        ensure!(title.as_deref() == Some("Cookie timeline"), "{title:?}");
+        let desc = page
+            .client
+            .find(Locator::Css("svg.timeline desc"))
+            .await?
+            .prop("textContent")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            desc.contains("cookie") && desc.contains("page loads"),
+            "{desc}"
+        );
+        let captions = page.text_of(".timeline-captions").await?;
+        ensure!(captions.contains("crumbs.sid: first seen "), "{captions}");
+        ensure!(captions.contains("Page load #1 at "), "{captions}");
+        ensure!(captions.contains("Page load #2 at "), "{captions}");
+        ensure!(captions.contains("Server session ends in "), "{captions}");
+        Ok(())
+    })
+    .await;
+}
+
 /// `m:ss` or `Hh MMm`, as the session countdown writes time left.
 fn countdown_seconds(text: &str) -> Option<u64> {
     if let Some((hours, minutes)) = text.split_once("h ") {

@@ -1,8 +1,8 @@
 use yew::prelude::*;
 
 use super::components::{
-    BackendSwitch, CookieTable, ForgePanel, LoginForm, NetworkLog, RealServerFacts, SessionPanel,
-    StoreSwitch, StrategySwitch,
+    BackendSwitch, CookieTable, CookieTimeline, ForgePanel, LoginForm, NetworkLog, RealServerFacts,
+    SessionPanel, StoreSwitch, StrategySwitch,
 };
 use super::context::LabContext;
 use super::state::{LabAction, LabState, Purpose};
@@ -100,6 +100,7 @@ fn Lab(props: &LabProps) -> Html {
                     <LoginForm />
                 </div>
                 <CookieTable />
+                <CookieTimeline />
                 <ForgePanel />
                 <NetworkLog />
             </main>

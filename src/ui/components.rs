@@ -3,6 +3,7 @@
 mod backend_switch;
 mod cookie_editor;
 mod cookie_table;
+mod cookie_timeline;
 mod forge_panel;
 mod login_form;
 mod network_log;
@@ -13,6 +14,7 @@ mod strategy_switch;
 pub use backend_switch::{BackendSwitch, RealServerFacts};
 pub use cookie_editor::CookieEditor;
 pub use cookie_table::CookieTable;
+pub use cookie_timeline::CookieTimeline;
 pub use forge_panel::ForgePanel;
 pub use login_form::LoginForm;
 pub use network_log::NetworkLog;

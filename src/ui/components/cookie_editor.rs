@@ -98,9 +98,10 @@ pub fn CookieEditor() -> Html {
             </label>
             <p class="explain">{ "A Max-Age of 0 or less deletes the cookie. SameSite=None makes the \
                 cookie Secure as well, since browsers refuse None without Secure; a Secure cookie can \
-                only be set from an https page or a loopback address such as localhost (or 127.0.0.1, in Chromium). The table above shows names and values \
-                only: to see the Max-Age, Path, SameSite and Secure a cookie was stored with, open \
-                devtools › Application › Cookies (Storage › Cookies in Firefox)." }</p>
+                only be set from an https page or a loopback address such as localhost (or 127.0.0.1, in Chromium). The table above shows the \
+                expiry, Path, SameSite and Secure a cookie was stored with where the browser's Cookie \
+                Store API reports them; devtools › Application › Cookies (Storage › Cookies in \
+                Firefox) shows them in every browser." }</p>
             <button type="submit">{ "Set cookie" }</button>
             { match &*outcome {
                 Some(Ok(message)) => html! { <p role="status" class="ok">{ message }</p> },
