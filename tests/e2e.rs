@@ -1502,6 +1502,29 @@ async fn s11_the_readme_tour_works_step_by_step() {
         }
         step.says("the browser sent it")?;
         check.carried("crumbs.sid", session_cookie.value())?;
+        // The log kept the first load's exchanges, under its own heading.
+        let first_load = step.says("Page load #1")?;
+        let groups = page
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('.page-load-group'), g => [
+                    g.querySelector('h3').textContent,
+                    Array.from(g.querySelectorAll('li.exchange .summary'), s => s.textContent),
+                ]);",
+                vec![],
+            )
+            .await?;
+        let kept = groups.as_array().into_iter().flatten().any(|group| {
+            group[0].as_str().is_some_and(|h| h.starts_with(&first_load))
+                && group[1]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.as_str() == Some("POST /api/login → 200 OK"))
+        });
+        ensure!(kept, "the login is not under {first_load:?}: {groups}");
+        let clear = format!("//button[normalize-space(.)='{}']", step.says("Clear log")?);
+        page.client.find(Locator::XPath(&clear)).await?;
         step.done()?;
 
         // 4. Forge under server sessions: refused and cleared; under cookie only: admin.
