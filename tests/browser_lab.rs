@@ -7,7 +7,7 @@ use crumbs::ui::App;
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};
 use crumbs_protocol::SESSION_COOKIE;
-use crumbs_test_support::{dom_change, left_until};
+use crumbs_test_support::{cookie_gone, dom_change, left_until, raw_assign, user_agent};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -1070,30 +1070,6 @@ async fn a_refused_save_of_the_log_is_said_and_breaks_nothing() {
     drop(full);
 }
 
-#[wasm_bindgen(inline_js = "
-export function raw_assign(text) { document.cookie = text; }
-export function user_agent() { return navigator.userAgent; }
-// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms), or
-// to false after `ms`.
-export function cookie_gone(name, ms) {
-    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
-    const deadline = Date.now() + ms;
-    return new Promise((resolve) => {
-        const look = () => {
-            if (gone()) resolve(true);
-            else if (Date.now() > deadline) resolve(false);
-            else setTimeout(look, 20);
-        };
-        look();
-    });
-}
-")]
-extern "C" {
-    fn raw_assign(text: &str);
-    fn user_agent() -> String;
-    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
-}
-
 /// Firefox ESR's Cookie Store API reports names and values only; Chromium's, every
 /// attribute.
 fn firefox() -> bool {
@@ -1191,11 +1167,8 @@ async fn a_max_age_cookie_written_by_script_leaves_the_table_by_itself() {
     if firefox() {
         // No expiry from Firefox's Cookie Store API: the documented fallback is that the
         // row goes at the next change the watcher sees after the browser dropped it.
-        let gone = js_sys::futures::JsFuture::from(cookie_gone("short", 3_000.0))
-            .await
-            .ok()
-            .and_then(|gone| gone.as_bool());
-        assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+        let gone = cookie_gone("short", 3_000.0).await;
+        assert!(gone, "Firefox drops the cookie at its expiry");
         raw_assign("next=change; Path=/");
     }
     page.wait_until("the short-lived row to leave", |page| {

@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use crumbs_cookies::{CookieError, CookieJar, CookieOptions, DocumentJar, SameSite};
+use crumbs_test_support::{cookie_gone, raw_assign, user_agent};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -38,9 +39,7 @@ export function js_cookie_get(name) {
   }
   return undefined;
 }
-export function raw_assign(text) { document.cookie = text; }
 export function raw_cookie() { return document.cookie; }
-export function user_agent() { return navigator.userAgent; }
 // A promise and the function that resolves it with a value.
 export function deferred() {
   let resolve;
@@ -50,20 +49,6 @@ export function deferred() {
 // Resolves to `value` after `ms`: the limit a wait gives up at.
 export function after(ms, value) {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
-}
-// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms,
-// whatever the watcher does), or to false after `ms`.
-export function cookie_gone(name, ms) {
-  const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
-  const deadline = Date.now() + ms;
-  return new Promise((resolve) => {
-    const look = () => {
-      if (gone()) resolve(true);
-      else if (Date.now() > deadline) resolve(false);
-      else setTimeout(look, 20);
-    };
-    look();
-  });
 }
 // The own fields of what the Cookie Store API answers for `name`, sorted, and its sameSite.
 export async function cookie_store_fields(name) {
@@ -76,13 +61,10 @@ extern "C" {
     fn js_cookie_encode_name(name: &str) -> String;
     fn js_cookie_set(name: &str, value: &str);
     fn js_cookie_get(name: &str) -> Option<String>;
-    fn raw_assign(text: &str);
     fn raw_cookie() -> String;
-    fn user_agent() -> String;
     fn cookie_store_fields(name: &str) -> js_sys::Promise;
     fn deferred() -> js_sys::Array;
     fn after(ms: f64, value: &JsValue) -> js_sys::Promise;
-    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
 }
 
 /// The browsers these tests know, told apart by their user agent.
@@ -423,11 +405,8 @@ async fn the_watcher_tells_when_a_max_age_cookie_from_another_script_expires() {
         // No expiry from Firefox's Cookie Store API: the watcher tells at the next
         // change it sees (here, a check) after the browser dropped the cookie.
         Browser::Firefox => {
-            let gone = JsFuture::from(cookie_gone("short", 3_000.0))
-                .await
-                .ok()
-                .and_then(|v| v.as_bool());
-            assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+            let gone = cookie_gone("short", 3_000.0).await;
+            assert!(gone, "Firefox drops the cookie at its expiry");
             assert!(
                 !told_gone.get(),
                 "Firefox: nothing tells the watcher of the expiry"

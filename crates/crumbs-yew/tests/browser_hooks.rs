@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crumbs_cookies::watch::{self, Sources, CHANNEL_NAME};
 use crumbs_cookies::{CookieJar, CookieJarJson, CookieOptions, DocumentJar};
-use crumbs_test_support::{dom_change, left_until};
+use crumbs_test_support::{cookie_gone, dom_change, left_until, raw_assign, user_agent};
 use crumbs_yew::{
     use_cookie_attributes, use_cookie_json, use_cookie_with_options, use_cookies,
     CookieAttributesState,
@@ -19,22 +19,6 @@ use yew::prelude::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = "
-export function raw_assign(text) { document.cookie = text; }
-export function user_agent() { return navigator.userAgent; }
-// Resolves to true once document.cookie no longer lists `name` (checked every 20 ms,
-// whatever the watcher does), or to false after `ms`.
-export function cookie_gone(name, ms) {
-    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
-    const deadline = Date.now() + ms;
-    return new Promise((resolve) => {
-        const look = () => {
-            if (gone()) resolve(true);
-            else if (Date.now() > deadline) resolve(false);
-            else setTimeout(look, 20);
-        };
-        look();
-    });
-}
 // Wraps setTimeout so a test sees every delay the page asks for; restore() undoes it.
 export function record_timeouts() {
     const original = globalThis.setTimeout;
@@ -47,9 +31,6 @@ export function record_timeouts() {
 }
 ")]
 extern "C" {
-    fn raw_assign(text: &str);
-    fn user_agent() -> String;
-    fn cookie_gone(name: &str, ms: f64) -> js_sys::Promise;
     type TimeoutRecorder;
     fn record_timeouts() -> TimeoutRecorder;
     #[wasm_bindgen(method)]
@@ -405,11 +386,8 @@ async fn a_max_age_cookie_written_by_another_script_leaves_the_list_when_it_expi
         // list keeps the cookie after the browser dropped it, until the next change the
         // watcher sees.
         Browser::Firefox => {
-            let gone = js_sys::futures::JsFuture::from(cookie_gone("short", 3_000.0))
-                .await
-                .ok()
-                .and_then(|gone| gone.as_bool());
-            assert_eq!(gone, Some(true), "Firefox drops the cookie at its expiry");
+            let gone = cookie_gone("short", 3_000.0).await;
+            assert!(gone, "Firefox drops the cookie at its expiry");
             yew::scheduler::flush().await;
             assert_eq!(
                 shown.value(),

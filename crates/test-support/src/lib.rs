@@ -21,9 +21,42 @@ export function next_change(root, ms) {
         observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
     });
 }
+export function raw_assign(text) { document.cookie = text; }
+export function user_agent() { return navigator.userAgent; }
+export function cookie_gone(name, ms) {
+    const gone = () => !document.cookie.split('; ').some((pair) => pair.split('=')[0] === name);
+    const deadline = Date.now() + ms;
+    return new Promise((resolve) => {
+        const look = () => {
+            if (gone()) resolve(true);
+            else if (Date.now() > deadline) resolve(false);
+            else setTimeout(look, 20);
+        };
+        look();
+    });
+}
 ")]
 extern "C" {
     fn next_change(root: &Element, ms: f64) -> js_sys::Promise;
+    /// Writes `text` to `document.cookie` as another script would: straight from
+    /// JavaScript, past the cookie layer and its watcher.
+    pub fn raw_assign(text: &str);
+    /// `navigator.userAgent`, for tests that assert what each browser does.
+    pub fn user_agent() -> String;
+    #[wasm_bindgen(js_name = cookie_gone)]
+    fn cookie_gone_promise(name: &str, ms: f64) -> js_sys::Promise;
+}
+
+/// Resolves to `true` once the browser itself no longer lists cookie `name` in
+/// `document.cookie` (looked at every 20 ms, whatever the watcher does), or to `false`
+/// after `limit_ms`: for tests of what the page does once the browser dropped an expired
+/// cookie, where no page event says when that happened.
+pub async fn cookie_gone(name: &str, limit_ms: f64) -> bool {
+    JsFuture::from(cookie_gone_promise(name, limit_ms.max(0.0)))
+        .await
+        .ok()
+        .and_then(|gone| gone.as_bool())
+        .unwrap_or(false)
 }
 
 /// Resolves to `true` at the next change to the DOM under `root`, or to `false` once
