@@ -580,3 +580,34 @@ async fn other_paths_serve_the_built_lab_with_index_html_for_unknown_ones() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer.error().error.contains("without --dist"));
 }
+
+/// Guesses sent at once must not all be checked: the throttle counts the ones in flight,
+/// so no more than [`MAX_FAILURES`] are ever checked before the lock, however many come.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_wrong_passwords_are_checked_at_most_max_failures_times() {
+    let app = app();
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move { login(&app, "bob", &format!("guess{n}"), false, None).await })
+        })
+        .collect();
+    let (mut checked, mut throttled) = (0u32, 0u32);
+    for guess in guesses {
+        let answer = guess.await.unwrap();
+        match answer.status {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(answer.header("retry-after").is_some(), "{answer:?}");
+                assert_eq!(answer.error().reason, Reason::Throttled);
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}: {answer:?}"),
+        }
+    }
+    assert!(
+        checked <= MAX_FAILURES,
+        "{checked} guesses were checked; the rule allows {MAX_FAILURES}"
+    );
+    assert_eq!(checked + throttled, 20);
+}
