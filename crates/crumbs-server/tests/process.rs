@@ -120,6 +120,8 @@ fn a_key_file_of_the_wrong_length_is_one_line_and_status_2() {
     let dir = temp_dir("short-key");
     let key = dir.join("short.key");
     std::fs::write(&key, [1u8; 10]).unwrap();
+    // Mode 600 as a key file must be: one readable by others is refused first.
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let (code, stderr) = refused(&["--store", "memory", "--key-file", path_str(&key)]);
     assert_eq!(code, Some(2));
     assert_one_line(&stderr, "holds 10 bytes where 64 are needed");
