@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crumbs_protocol::rules::{FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_FAILURES};
+use crumbs_protocol::rules::{DEMO_ACCOUNTS, FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_FAILURES};
 use crumbs_protocol::Millis;
 
 /// At most this many names are tracked, so a stream of made-up names cannot grow the
-/// table without end; when full, the entry with the oldest failure goes first.
+/// table without end; when full, made-up names go before the demo accounts, names
+/// merely failing before locked ones, the oldest failure first (as in the in-page mock).
 pub const MAX_ENTRIES: usize = 4096;
 
 /// Failed logins by name.
@@ -117,10 +118,21 @@ impl Throttle {
     /// `name`'s entry, made (evicting one if the table is full) when missing.
     fn entry(&mut self, name: &str, now: Millis) -> &mut Entry {
         if !self.by_name.contains_key(name) && self.by_name.len() >= MAX_ENTRIES {
+            // The mock's rule: made-up names before accounts (so junk cannot reset a real
+            // name's count), names merely failing before names locked out, the oldest
+            // first; and here a name with checks under way last, or its count would
+            // restart when they end.
             if let Some(oldest) = self
                 .by_name
                 .iter()
-                .min_by_key(|(_, e)| e.last_at)
+                .min_by_key(|(n, e)| {
+                    (
+                        DEMO_ACCOUNTS.iter().any(|(account, _)| account == n),
+                        e.in_flight > 0,
+                        e.locked_until.is_some_and(|until| until > now),
+                        e.last_at,
+                    )
+                })
                 .map(|(n, _)| n.clone())
             {
                 self.by_name.remove(&oldest);
@@ -255,5 +267,22 @@ mod tests {
             throttle.failed(&format!("name{n}"), 0);
         }
         assert_eq!(throttle.by_name.len(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn made_up_names_never_push_out_an_accounts_failures() {
+        let mut throttle = Throttle::default();
+        for _ in 1..MAX_FAILURES {
+            throttle.failed("bob", 0);
+        }
+        for n in 0..MAX_ENTRIES {
+            throttle.failed(&format!("made-up{n}"), 1);
+        }
+        throttle.failed("bob", 2);
+        assert!(
+            throttle.locked_for("bob", 2).is_some(),
+            "bob's earlier failures were pushed out by made-up names"
+        );
+        assert!(throttle.by_name.len() <= MAX_ENTRIES);
     }
 }
