@@ -225,7 +225,7 @@ async fn open_sqlite(path: &Path) -> Result<OpenStore, ServerError> {
 
 #[cfg(feature = "redis")]
 async fn open_redis(url: &str) -> Result<OpenStore, ServerError> {
-    use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
+    use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool, ReconnectPolicy};
     use tower_sessions_redis_store::RedisStore;
 
     let failed = |reason: String| ServerError::Redis {
@@ -233,8 +233,12 @@ async fn open_redis(url: &str) -> Result<OpenStore, ServerError> {
         reason,
     };
     let config = Config::from_url(url).map_err(|e| failed(e.to_string()))?;
-    let pool = Pool::new(config, None, None, None, 4).map_err(|e| failed(e.to_string()))?;
-    // No reconnect policy: a Redis that does not answer at start is an error at once.
+    // Reconnect for ever (0 attempts = no limit), 100 ms to 2 s apart: without a policy a
+    // Redis restart left every later request failing until the server restarted. The
+    // first connection still fails fast (fred's `fail_fast`, on by default), so a Redis
+    // that does not answer at start is an error at once.
+    let policy = ReconnectPolicy::new_exponential(0, 100, 2_000, 2);
+    let pool = Pool::new(config, None, None, Some(policy), 4).map_err(|e| failed(e.to_string()))?;
     match tokio::time::timeout(std::time::Duration::from_secs(10), pool.init()).await {
         Ok(Ok(_connection_task)) => {}
         Ok(Err(e)) => return Err(failed(e.to_string())),

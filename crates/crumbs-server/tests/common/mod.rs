@@ -177,6 +177,10 @@ impl Answer {
 /// ends where the stream does).
 pub fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
+    // A server that never answers fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(cookie) = cookie {
         request.push_str(&format!("Cookie: {cookie}\r\n"));
