@@ -309,8 +309,9 @@ async fn session_info(
     };
     let now = now_ms();
     if login.expires_at <= now {
-        // The store should not have returned it; its clock and ours disagree. Either way
-        // it is over.
+        // The store keeps records a while past their expiry (`EXPIRED_GRACE_MS`) so this
+        // can be told apart from an unknown session, as the mock tells it. It is over:
+        // deleted now, so the next request with this cookie is an unknown session.
         let _ = session.flush().await;
         return unauthorized(
             Reason::Expired,

@@ -11,7 +11,7 @@ use crumbs_protocol::rules::{MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSIO
 use crumbs_protocol::{decode_cookie_names, COOKIE_NAMES_HEADER};
 use crumbs_server::app::api_routes;
 use crumbs_server::passwords::Passwords;
-use crumbs_server::store::{now_ms, write};
+use crumbs_server::store::{now_ms, write, Login, LOGIN_KEY};
 use crumbs_server::{AppState, OpenStore};
 use tower::ServiceExt;
 use tower_sessions::cookie::Key;
@@ -31,9 +31,20 @@ async fn later_write(session: Session) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// A test-only route that moves the session's login expiry a millisecond into the past,
+/// as the clock passing its lifetime would (the app reads the system clock).
+async fn expire_now(session: Session) -> StatusCode {
+    let mut login: Login = session.get(LOGIN_KEY).await.unwrap().unwrap();
+    login.expires_at = now_ms() - 1;
+    write(&session, LOGIN_KEY, login).await.unwrap();
+    StatusCode::NO_CONTENT
+}
+
 fn app_with(key: Key, store: OpenStore, dist: Option<&std::path::Path>) -> Router {
     let state = AppState::new(key, passwords(), store.name);
-    let extra = Router::new().route("/test/write", post(later_write));
+    let extra = Router::new()
+        .route("/test/write", post(later_write))
+        .route("/test/expire", post(expire_now));
     api_routes(extra, state, store.store, dist)
 }
 
@@ -610,4 +621,27 @@ async fn concurrent_wrong_passwords_are_checked_at_most_max_failures_times() {
         "{checked} guesses were checked; the rule allows {MAX_FAILURES}"
     );
     assert_eq!(checked + throttled, 20);
+}
+
+#[tokio::test]
+async fn a_session_past_its_lifetime_is_401_expired_and_cleared_then_gone() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    let expired = send(&app, "POST", "/test/expire", Some(&cookie), Body::empty()).await;
+    assert_eq!(expired.status, StatusCode::NO_CONTENT, "{expired:?}");
+    let answer = session(&app, Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{answer:?}");
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::Expired, "{error:?}");
+    assert_sentence(&error);
+    assert_clears_session_cookie(&answer);
+    let again = session(&app, Some(&cookie)).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        again.error().reason,
+        Reason::UnknownSession,
+        "the record is gone"
+    );
 }
