@@ -182,11 +182,11 @@ fn an_address_in_use_is_one_line_and_status_2() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Runs only in a build without the `redis` feature (`cargo test -p crumbs-server --test
+/// process`); tests/redis.rs covers the built-in case.
+#[cfg(not(feature = "redis"))]
 #[test]
 fn without_the_redis_feature_redis_is_a_clear_error() {
-    if cfg!(feature = "redis") {
-        return; // tests/redis.rs covers the built-in case.
-    }
     let dir = temp_dir("no-redis");
     let key = dir.join("k.key");
     let (code, stderr) = refused(&[
