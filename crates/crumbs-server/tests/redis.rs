@@ -8,15 +8,17 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{path_str, temp_dir, Server};
+use common::{path_str, temp_dir, Guard, Server};
 use crumbs_protocol::api::{ErrorBody, HealthBody, Reason, SessionBody};
 
-/// A `redis-server` on a free loopback port, without persistence, killed on drop.
+/// A `redis-server` on a free loopback port, without persistence, killed on drop (its
+/// guard).
 struct Redis {
-    child: Child,
+    /// Killed on drop.
+    child: Guard,
     url: String,
 }
 
@@ -36,14 +38,15 @@ impl Redis {
 
     /// Kills it and starts a fresh one (empty: no persistence) on the same port.
     fn restart(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // Stopped before the new one starts: they want the same port.
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
         let port = self.url.rsplit(':').next().unwrap().parse().unwrap();
         self.child = Self::spawn(port);
     }
 
-    fn spawn(port: u16) -> Child {
-        let mut child = Command::new("redis-server")
+    fn spawn(port: u16) -> Guard {
+        let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::piped())
@@ -55,8 +58,10 @@ impl Redis {
                      PATH; `make setup` installs it"
                 )
             });
+        // Guarded at once: a panic below (an unreadable line) kills it rather than leak it.
+        let mut child = Guard(child);
         // Ready when it says so: no timed waits.
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdout = BufReader::new(child.0.stdout.take().unwrap());
         let mut said = Vec::new();
         for line in stdout.lines() {
             let line = line.unwrap();
@@ -65,19 +70,11 @@ impl Redis {
             }
             said.push(line);
         }
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(child);
         panic!(
             "redis-server exited before it was ready:\n{}",
             said.join("\n")
         );
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
