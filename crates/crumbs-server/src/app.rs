@@ -25,7 +25,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::passwords::Passwords;
 use crate::store::{self, now_ms, LifetimeStore, Login, LOGIN_KEY};
-use crate::throttle::Throttle;
+use crate::throttle::{Attempt, Refusal, Throttle};
 
 /// What every request shares: the signing key (to check signatures the session layer
 /// hides), the password hashes, the throttle, the store's name.
@@ -193,25 +193,36 @@ async fn login(
             "the username is empty".to_owned(),
         );
     }
-    let locked = state.throttle().locked_for(username, now_ms());
-    if let Some(left) = locked {
-        let seconds = ceil_seconds(left);
-        return with_header(
-            error(
-                StatusCode::TOO_MANY_REQUESTS,
-                Reason::Throttled,
+    // The attempt is reserved before the (slow) check and counted while it runs: guesses
+    // sent at once are refused as soon as failures plus checks under way reach the limit,
+    // instead of all being checked against a count none of them has added to yet.
+    let attempt = match Attempt::begin(&state.throttle, username, now_ms()) {
+        Ok(attempt) => attempt,
+        Err(Refusal::Locked(left)) => {
+            let seconds = ceil_seconds(left);
+            return throttled(
                 format!(
                     "too many failed logins for “{username}”: try again in {seconds} s (after \
                      {MAX_FAILURES} failures the server locks the name for {} s)",
                     ceil_seconds(LOCKOUT_MS)
                 ),
-            ),
-            RETRY_AFTER,
-            &seconds.to_string(),
-        );
-    }
+                seconds,
+            );
+        }
+        Err(Refusal::Busy) => {
+            return throttled(
+                format!(
+                    "{MAX_FAILURES} logins for “{username}” have failed or are being checked \
+                     right now: try again in 1 s (after {MAX_FAILURES} failures the server \
+                     locks the name for {} s)",
+                    ceil_seconds(LOCKOUT_MS)
+                ),
+                1,
+            );
+        }
+    };
     if !state.passwords.verify(username, &request.password).await {
-        state.throttle().failed(username, now_ms());
+        attempt.failed(now_ms());
         return with_header(
             error(
                 StatusCode::UNAUTHORIZED,
@@ -222,7 +233,7 @@ async fn login(
             CHALLENGE,
         );
     }
-    state.throttle().succeeded(username);
+    attempt.succeeded();
 
     // A new id at every login, and nothing of the old session kept: an id planted before
     // login (session fixation) is worth nothing after it. `clear` then `cycle_id`, never
@@ -298,8 +309,9 @@ async fn session_info(
     };
     let now = now_ms();
     if login.expires_at <= now {
-        // The store should not have returned it; its clock and ours disagree. Either way
-        // it is over.
+        // The store keeps records a while past their expiry (`EXPIRED_GRACE_MS`) so this
+        // can be told apart from an unknown session, as the mock tells it. It is over:
+        // deleted now, so the next request with this cookie is an unknown session.
         let _ = session.flush().await;
         return unauthorized(
             Reason::Expired,
@@ -375,14 +387,6 @@ async fn no_dist(method: Method, uri: Uri) -> Response {
             uri.path()
         ),
     )
-}
-
-impl AppState {
-    fn throttle(&self) -> std::sync::MutexGuard<'_, Throttle> {
-        // A panic while holding the lock cannot leave the table half-written in a way
-        // that matters (each change is one map operation): keep using it.
-        self.throttle.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 enum Signature {
@@ -518,6 +522,14 @@ fn unauthorized(reason: Reason, message: String) -> Response {
     headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE));
     headers.append(SET_COOKIE, clearing_cookie(SESSION_COOKIE));
     response
+}
+
+fn throttled(message: String, retry_after_seconds: u64) -> Response {
+    with_header(
+        error(StatusCode::TOO_MANY_REQUESTS, Reason::Throttled, message),
+        RETRY_AFTER,
+        &retry_after_seconds.to_string(),
+    )
 }
 
 fn method_not_allowed(allow: &'static str) -> Response {

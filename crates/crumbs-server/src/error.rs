@@ -18,6 +18,26 @@ pub enum ServerError {
         /// How many bytes it holds.
         len: u64,
     },
+    /// `--key-file` names a directory (or something else that is no file).
+    #[error("the key file {path} is {is}: point --key-file at a file (it is made if missing)")]
+    KeyNotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead: "a directory", "not a regular file".
+        is: &'static str,
+    },
+    /// The key file may be read by its group or by others: anyone who reads it can forge
+    /// session cookies.
+    #[error(
+        "the key file {path} is readable by group or others (mode {mode:o}): anyone who reads \
+         it can forge session cookies; run `chmod 600 {path}`"
+    )]
+    KeyReadableByOthers {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// A file or directory could not be read, made or written.
     #[error("{what} {path}: {source}")]
     Io {

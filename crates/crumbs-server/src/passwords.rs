@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
+
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use crumbs_protocol::rules::DEMO_ACCOUNTS;
 
@@ -21,6 +23,42 @@ pub struct Passwords {
 struct Inner {
     accounts: Vec<(String, String)>,
     dummy: String,
+    checks: Limit,
+}
+
+/// Runs closures on tokio's blocking pool, at most `permits` at once. One Argon2 check
+/// holds about 19 MiB and a core for tens of milliseconds; the pool itself grows to 512
+/// threads, so a burst of logins could otherwise take gigabytes and starve the rest.
+#[derive(Debug)]
+struct Limit {
+    permits: Arc<Semaphore>,
+}
+
+impl Limit {
+    fn new(permits: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(permits)),
+        }
+    }
+
+    /// One per core: more checks at once would only queue for the cores.
+    fn per_core() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+    }
+
+    /// `f`'s result, or `None` if it panicked or the limit was closed.
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        // The permit moves into the blocking task: a request cancelled while its check
+        // runs does not free a slot the check still uses.
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok()?;
+        tokio::task::spawn_blocking(move || {
+            let result = f();
+            drop(permit);
+            result
+        })
+        .await
+        .ok()
+    }
 }
 
 impl Passwords {
@@ -39,18 +77,25 @@ impl Passwords {
             .collect::<Result<Vec<_>, ServerError>>()?;
         let dummy = hash("no account has this password")?;
         Ok(Self {
-            inner: Arc::new(Inner { accounts, dummy }),
+            inner: Arc::new(Inner {
+                accounts,
+                dummy,
+                checks: Limit::per_core(),
+            }),
         })
     }
 
-    /// True when `password` is `name`'s. Runs the check on tokio's blocking pool.
+    /// True when `password` is `name`'s. Runs the check on tokio's blocking pool, no more
+    /// checks at once than the machine has cores (the others wait their turn).
     pub async fn verify(&self, name: &str, password: &str) -> bool {
         let inner = Arc::clone(&self.inner);
         let name = name.to_owned();
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || inner.verify(&name, &password))
+        self.inner
+            .checks
+            .run(move || inner.verify(&name, &password))
             .await
-            // A check that panicked or was cancelled lets nobody in.
+            // A check that panicked lets nobody in.
             .unwrap_or(false)
     }
 
@@ -80,6 +125,58 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Condvar, Mutex};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_checks_run_at_once_than_the_limit_allows() {
+        const LIMIT: usize = 2;
+        const CHECKS: usize = 3 * LIMIT;
+        let limit = Arc::new(Limit::new(LIMIT));
+        // Every check waits at the gate until the test opens it, so the ones let in pile up.
+        let gate = Arc::new((Mutex::new(false), Condvar::new()));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let checks: Vec<_> = (0..CHECKS)
+            .map(|_| {
+                let (limit, gate) = (Arc::clone(&limit), Arc::clone(&gate));
+                let (running, most) = (Arc::clone(&running), Arc::clone(&most));
+                tokio::spawn(async move {
+                    limit
+                        .run(move || {
+                            let now = running.fetch_add(1, SeqCst) + 1;
+                            most.fetch_max(now, SeqCst);
+                            let (open, opened) = &*gate;
+                            let mut open = open.lock().unwrap();
+                            while !*open {
+                                open = opened.wait(open).unwrap();
+                            }
+                            drop(open);
+                            running.fetch_sub(1, SeqCst);
+                        })
+                        .await
+                })
+            })
+            .collect();
+        // Until more run than the limit, or the limit's worth run holding every permit
+        // (then no other can start before the gate opens).
+        loop {
+            let now = running.load(SeqCst);
+            if now > LIMIT || (now == LIMIT && limit.permits.available_permits() == 0) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        let at_once = most.load(SeqCst);
+        // Opened before any assertion: a blocked check would keep the runtime from ending.
+        *gate.0.lock().unwrap() = true;
+        gate.1.notify_all();
+        assert_eq!(at_once, LIMIT, "checks running at once");
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Some(()));
+        }
+        assert!(most.load(SeqCst) <= LIMIT, "{} at once", most.load(SeqCst));
+    }
 
     #[tokio::test]
     async fn demo_passwords_are_argon2id_hashes_and_check_out() {

@@ -1,7 +1,7 @@
 //! Where sessions live, and what a login keeps in its session.
 //!
 //! Every store is wrapped in a [`LifetimeStore`], which files each record under the expiry
-//! its login says. tower-sessions takes the record's expiry from the cookie's setting, and
+//! its login says (plus a grace period, so an expired session is answered `expired`). tower-sessions takes the record's expiry from the cookie's setting, and
 //! a session cookie (no "Remember me") has none there: left alone, the store would keep
 //! such a session for tower-sessions' default of two weeks instead of thirty minutes.
 
@@ -77,8 +77,9 @@ pub fn now_ms() -> Millis {
     Millis::try_from(nanos).unwrap_or(0)
 }
 
-/// A store that files every record under its login's `expires_at`, so the store forgets
-/// a session exactly when the server means to, whatever the cookie's setting.
+/// A store that files every record under its login's `expires_at` plus
+/// [`EXPIRED_GRACE_MS`], so the store forgets a session when the server means to,
+/// whatever the cookie's setting (and the server can still tell it expired).
 #[derive(Clone, Debug)]
 pub struct LifetimeStore {
     inner: Arc<dyn SessionStore>,
@@ -93,13 +94,20 @@ impl LifetimeStore {
     }
 }
 
+/// How long past its login's expiry a record is kept. A store that forgot the session
+/// exactly at `expires_at` would make the server answer `unknown_session`, never
+/// `expired` as the mock does; kept a while longer, the server sees the session is over,
+/// says so, and deletes it. An hour bounds what abandoned sessions cost the store.
+pub const EXPIRED_GRACE_MS: Millis = 60 * 60 * 1000;
+
 fn file_under_login_expiry(record: &mut Record) {
     let login = record
         .data
         .get(LOGIN_KEY)
         .and_then(|value| serde_json::from_value::<Login>(value.clone()).ok());
     if let Some(login) = login {
-        let nanos = i128::from(login.expires_at).saturating_mul(1_000_000);
+        let kept_until = login.expires_at.saturating_add(EXPIRED_GRACE_MS);
+        let nanos = i128::from(kept_until).saturating_mul(1_000_000);
         if let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(nanos) {
             record.expiry_date = at;
         }
@@ -225,7 +233,7 @@ async fn open_sqlite(path: &Path) -> Result<OpenStore, ServerError> {
 
 #[cfg(feature = "redis")]
 async fn open_redis(url: &str) -> Result<OpenStore, ServerError> {
-    use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
+    use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool, ReconnectPolicy};
     use tower_sessions_redis_store::RedisStore;
 
     let failed = |reason: String| ServerError::Redis {
@@ -233,8 +241,12 @@ async fn open_redis(url: &str) -> Result<OpenStore, ServerError> {
         reason,
     };
     let config = Config::from_url(url).map_err(|e| failed(e.to_string()))?;
-    let pool = Pool::new(config, None, None, None, 4).map_err(|e| failed(e.to_string()))?;
-    // No reconnect policy: a Redis that does not answer at start is an error at once.
+    // Reconnect for ever (0 attempts = no limit), 100 ms to 2 s apart: without a policy a
+    // Redis restart left every later request failing until the server restarted. The
+    // first connection still fails fast (fred's `fail_fast`, on by default), so a Redis
+    // that does not answer at start is an error at once.
+    let policy = ReconnectPolicy::new_exponential(0, 100, 2_000, 2);
+    let pool = Pool::new(config, None, None, Some(policy), 4).map_err(|e| failed(e.to_string()))?;
     match tokio::time::timeout(std::time::Duration::from_secs(10), pool.init()).await {
         Ok(Ok(_connection_task)) => {}
         Ok(Err(e)) => return Err(failed(e.to_string())),
@@ -283,18 +295,18 @@ mod tests {
         let filed = kept.expiry_date.unix_timestamp_nanos() / 1_000_000;
         assert_eq!(
             filed,
-            i128::from(login.expires_at),
-            "thirty minutes, not two weeks"
+            i128::from(login.expires_at + EXPIRED_GRACE_MS),
+            "thirty minutes (and the grace), not two weeks"
         );
     }
 
     #[tokio::test]
-    async fn a_session_past_its_login_expiry_is_forgotten_by_the_store() {
+    async fn a_session_past_its_login_expiry_and_the_grace_is_forgotten_by_the_store() {
         let store = LifetimeStore::new(MemoryStore::default());
         let login = Login {
             user: "bob".to_owned(),
             remember: true,
-            expires_at: now_ms() - 1,
+            expires_at: now_ms() - EXPIRED_GRACE_MS - 1,
         };
         let mut record = record_for(&login);
         store.create(&mut record).await.unwrap();

@@ -11,7 +11,7 @@ use crumbs_protocol::rules::{MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSIO
 use crumbs_protocol::{decode_cookie_names, COOKIE_NAMES_HEADER};
 use crumbs_server::app::api_routes;
 use crumbs_server::passwords::Passwords;
-use crumbs_server::store::{now_ms, write};
+use crumbs_server::store::{now_ms, write, Login, LOGIN_KEY};
 use crumbs_server::{AppState, OpenStore};
 use tower::ServiceExt;
 use tower_sessions::cookie::Key;
@@ -31,9 +31,20 @@ async fn later_write(session: Session) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// A test-only route that moves the session's login expiry a millisecond into the past,
+/// as the clock passing its lifetime would (the app reads the system clock).
+async fn expire_now(session: Session) -> StatusCode {
+    let mut login: Login = session.get(LOGIN_KEY).await.unwrap().unwrap();
+    login.expires_at = now_ms() - 1;
+    write(&session, LOGIN_KEY, login).await.unwrap();
+    StatusCode::NO_CONTENT
+}
+
 fn app_with(key: Key, store: OpenStore, dist: Option<&std::path::Path>) -> Router {
     let state = AppState::new(key, passwords(), store.name);
-    let extra = Router::new().route("/test/write", post(later_write));
+    let extra = Router::new()
+        .route("/test/write", post(later_write))
+        .route("/test/expire", post(expire_now));
     api_routes(extra, state, store.store, dist)
 }
 
@@ -579,4 +590,58 @@ async fn other_paths_serve_the_built_lab_with_index_html_for_unknown_ones() {
     .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer.error().error.contains("without --dist"));
+}
+
+/// Guesses sent at once must not all be checked: the throttle counts the ones in flight,
+/// so no more than [`MAX_FAILURES`] are ever checked before the lock, however many come.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_wrong_passwords_are_checked_at_most_max_failures_times() {
+    let app = app();
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move { login(&app, "bob", &format!("guess{n}"), false, None).await })
+        })
+        .collect();
+    let (mut checked, mut throttled) = (0u32, 0u32);
+    for guess in guesses {
+        let answer = guess.await.unwrap();
+        match answer.status {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(answer.header("retry-after").is_some(), "{answer:?}");
+                assert_eq!(answer.error().reason, Reason::Throttled);
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}: {answer:?}"),
+        }
+    }
+    assert!(
+        checked <= MAX_FAILURES,
+        "{checked} guesses were checked; the rule allows {MAX_FAILURES}"
+    );
+    assert_eq!(checked + throttled, 20);
+}
+
+#[tokio::test]
+async fn a_session_past_its_lifetime_is_401_expired_and_cleared_then_gone() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    let expired = send(&app, "POST", "/test/expire", Some(&cookie), Body::empty()).await;
+    assert_eq!(expired.status, StatusCode::NO_CONTENT, "{expired:?}");
+    let answer = session(&app, Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{answer:?}");
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::Expired, "{error:?}");
+    assert_sentence(&error);
+    assert_clears_session_cookie(&answer);
+    let again = session(&app, Some(&cookie)).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        again.error().reason,
+        Reason::UnknownSession,
+        "the record is gone"
+    );
 }

@@ -120,6 +120,8 @@ fn a_key_file_of_the_wrong_length_is_one_line_and_status_2() {
     let dir = temp_dir("short-key");
     let key = dir.join("short.key");
     std::fs::write(&key, [1u8; 10]).unwrap();
+    // Mode 600 as a key file must be: one readable by others is refused first.
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let (code, stderr) = refused(&["--store", "memory", "--key-file", path_str(&key)]);
     assert_eq!(code, Some(2));
     assert_one_line(&stderr, "holds 10 bytes where 64 are needed");
@@ -180,11 +182,11 @@ fn an_address_in_use_is_one_line_and_status_2() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Runs only in a build without the `redis` feature (`cargo test -p crumbs-server --test
+/// process`); tests/redis.rs covers the built-in case.
+#[cfg(not(feature = "redis"))]
 #[test]
 fn without_the_redis_feature_redis_is_a_clear_error() {
-    if cfg!(feature = "redis") {
-        return; // tests/redis.rs covers the built-in case.
-    }
     let dir = temp_dir("no-redis");
     let key = dir.join("k.key");
     let (code, stderr) = refused(&[

@@ -8,14 +8,17 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use common::{path_str, temp_dir, Server};
+use common::{path_str, temp_dir, Guard, Server};
 use crumbs_protocol::api::{ErrorBody, HealthBody, Reason, SessionBody};
 
-/// A `redis-server` on a free loopback port, without persistence, killed on drop.
+/// A `redis-server` on a free loopback port, without persistence, killed on drop (its
+/// guard).
 struct Redis {
-    child: Child,
+    /// Killed on drop.
+    child: Guard,
     url: String,
 }
 
@@ -27,7 +30,23 @@ impl Redis {
             .local_addr()
             .unwrap()
             .port();
-        let mut child = Command::new("redis-server")
+        Self {
+            child: Self::spawn(port),
+            url: format!("redis://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Kills it and starts a fresh one (empty: no persistence) on the same port.
+    fn restart(&mut self) {
+        // Stopped before the new one starts: they want the same port.
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
+        let port = self.url.rsplit(':').next().unwrap().parse().unwrap();
+        self.child = Self::spawn(port);
+    }
+
+    fn spawn(port: u16) -> Guard {
+        let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::piped())
@@ -39,32 +58,23 @@ impl Redis {
                      PATH; `make setup` installs it"
                 )
             });
+        // Guarded at once: a panic below (an unreadable line) kills it rather than leak it.
+        let mut child = Guard(child);
         // Ready when it says so: no timed waits.
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdout = BufReader::new(child.0.stdout.take().unwrap());
         let mut said = Vec::new();
         for line in stdout.lines() {
             let line = line.unwrap();
             if line.contains("Ready to accept connections") {
-                return Self {
-                    child,
-                    url: format!("redis://127.0.0.1:{port}"),
-                };
+                return child;
             }
             said.push(line);
         }
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(child);
         panic!(
             "redis-server exited before it was ready:\n{}",
             said.join("\n")
         );
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -102,6 +112,31 @@ fn two_instances_on_one_redis_share_logins_and_logouts() {
 
     assert!(first.stop().success());
     assert!(second.stop().success());
+    drop(redis);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn after_redis_restarts_the_server_answers_again() {
+    let mut redis = Redis::start();
+    let dir = temp_dir("redis-restart");
+    let key = dir.join("signing.key");
+    let server = Server::start(&["--redis", redis.url.as_str(), "--key-file", path_str(&key)]);
+    assert_eq!(server.login("alice", "wonderland", false).status, 200);
+    // A fresh Redis has lost the sessions; the point is that the server reconnects.
+    redis.restart();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = server.login("alice", "wonderland", false);
+        if answer.status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no good login within 30 s of Redis coming back: {answer:?}"
+        );
+    }
+    assert!(server.stop().success());
     drop(redis);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -18,10 +18,24 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A child process killed (and reaped) when dropped: made right after the spawn, so a
+/// helper that panics before it has built its own value leaks no process.
+#[derive(Debug)]
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// A running `crumbs-server`, stopped (SIGTERM, then SIGKILL) when dropped.
 #[derive(Debug)]
 pub struct Server {
-    child: Child,
+    child: Guard,
     _stdout: BufReader<ChildStdout>,
     /// `127.0.0.1:PORT`, from the start line.
     pub addr: String,
@@ -32,19 +46,22 @@ pub struct Server {
 impl Server {
     /// Starts the binary with `args` plus `--addr 127.0.0.1:0` and waits for its start line.
     pub fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the crumbs-server binary runs");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut child = Guard(
+            Command::new(BIN)
+                .args(["--addr", "127.0.0.1:0"])
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the crumbs-server binary runs"),
+        );
+        let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         if line.is_empty() {
             let mut stderr = String::new();
             child
+                .0
                 .stderr
                 .take()
                 .unwrap()
@@ -68,12 +85,12 @@ impl Server {
 
     /// Sends SIGTERM and returns the exit status once it has stopped.
     pub fn stop(mut self) -> std::process::ExitStatus {
-        terminate(&mut self.child, "-TERM")
+        terminate(&mut self.child.0, "-TERM")
     }
 
     /// Sends SIGINT, as Ctrl-C in a terminal does, and returns the exit status.
     pub fn interrupt(mut self) -> std::process::ExitStatus {
-        terminate(&mut self.child, "-INT")
+        terminate(&mut self.child.0, "-INT")
     }
 
     pub fn request(&self, method: &str, path: &str, cookie: Option<&str>, body: &str) -> Answer {
@@ -105,24 +122,18 @@ fn terminate(child: &mut Child, signal: &str) -> std::process::ExitStatus {
     child.wait().unwrap()
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// Runs the binary with `args` expecting it to refuse to start: its exit status and
 /// stderr. Should it start serving instead, it is stopped and the test fails.
 pub fn refused(args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut guard = Guard(
+        Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut guard.0;
     let mut stdout = String::new();
     // EOF comes when it exits; a start line means it is serving.
     BufReader::new(child.stdout.take().unwrap())
@@ -177,6 +188,10 @@ impl Answer {
 /// ends where the stream does).
 pub fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
+    // A server that never answers fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(cookie) = cookie {
         request.push_str(&format!("Cookie: {cookie}\r\n"));
