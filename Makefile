@@ -71,8 +71,10 @@ lint:
 # crumbs-server's `redis` runs its two-instance test (not --all-features: that turns on the
 # root's `e2e` and would run the browser scenarios here, before `build`).
 HOST_TESTS := cargo test --workspace --features crumbs-server/redis
+# Then the one test that needs crumbs-server built without `redis` (`--redis` refused).
 test-host:
 	$(HOST_TESTS)
+	cargo test -p crumbs-server --test process -- without_the_redis_feature
 
 # The public http-state cookie suite against MemoryJar, from a checkout of it (not part of
 # this project): HTTP_STATE=path/to/http-state/tests/data make http-state
