@@ -2,7 +2,7 @@
 //! and clicking, against the real `document.cookie` and `localStorage`.
 #![cfg(target_arch = "wasm32")]
 
-use crumbs::lab::{query_with_backend, Backend};
+use crumbs::backend::{query_with_backend, Backend};
 use crumbs::ui::App;
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};

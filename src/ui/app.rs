@@ -6,7 +6,8 @@ use super::components::{
 };
 use super::context::LabContext;
 use super::state::{LabAction, LabState, Purpose};
-use crate::lab::{boot, Backend, ServerProbe};
+use crate::backend::{Backend, ServerProbe};
+use crate::lab::boot;
 
 /// The lab. Boots once per mount (a page load, or a remount in tests).
 #[component]

@@ -6,7 +6,8 @@ use crumbs_protocol::http::Request;
 use yew::prelude::*;
 
 use super::state::{LabAction, LabState, Purpose};
-use crate::lab::{Backend, Lab};
+use crate::backend::Backend;
+use crate::lab::Lab;
 
 /// What components reach the lab through.
 #[derive(Clone)]

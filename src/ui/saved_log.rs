@@ -11,8 +11,16 @@ use crumbs_protocol::api::LoginRequest;
 use crumbs_protocol::http::{Headers, Method, Request, Response};
 use crumbs_protocol::Exchange;
 
-use super::state::LogEntry;
-use crate::lab::Backend;
+use crate::backend::Backend;
+
+/// One line of the network log: an exchange and the backend that answered it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    pub backend: Backend,
+    /// The page load of this tab that sent it ("Page load #N").
+    pub page_load: u32,
+    pub exchange: Rc<Exchange>,
+}
 
 /// The `sessionStorage` key: it lives as long as the tab, as the page-load count does.
 pub const LOG_KEY: &str = "crumbs.network-log";

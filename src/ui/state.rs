@@ -11,9 +11,10 @@ use crumbs_protocol::api::{ErrorBody, Reason, SessionBody};
 use crumbs_protocol::Exchange;
 use crumbs_protocol::{SESSION_COOKIE, USER_COOKIE};
 
+use crate::backend::{Backend, ServerProbe};
 use crate::fetch::received_cookie_names;
 use crate::forge::ScriptWrite;
-use crate::lab::{Backend, ServerProbe};
+pub use crate::ui::saved_log::LogEntry;
 use crate::ui::saved_log::{self, Restored, TabLog};
 
 /// Why a request was sent, which decides what its answer changes.
@@ -131,15 +132,6 @@ impl CookiesAtLoad {
             Strategy::CookieOnly => self.user,
         }
     }
-}
-
-/// One line of the network log: an exchange and the backend that answered it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogEntry {
-    pub backend: Backend,
-    /// The page load of this tab that sent it ("Page load #N").
-    pub page_load: u32,
-    pub exchange: Rc<Exchange>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

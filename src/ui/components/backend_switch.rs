@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use super::login_form::duration_words;
-use crate::lab::{store_words, Backend, ServerProbe};
+use crate::backend::{store_words, Backend, ServerProbe};
 use crate::ui::context::use_lab;
 use crate::ui::state::Purpose;
 use crumbs_protocol::rules::{REMEMBERED_MS, SESSION_MS};

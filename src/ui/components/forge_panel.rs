@@ -4,10 +4,10 @@ use crumbs_cookies::CookieJar;
 use crumbs_mock::server::Strategy;
 use crumbs_protocol::SESSION_COOKIE;
 
+use crate::backend::Backend;
 use crate::forge::{
     curl_command, forge_precondition, forged_cookie, script_forgery_line, ScriptWrite,
 };
-use crate::lab::Backend;
 use crate::ui::context::use_lab;
 use crate::ui::state::{capitalize, LabAction, Purpose};
 

@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use super::bind_text;
 
-use crate::lab::Backend;
+use crate::backend::Backend;
 use crate::ui::context::use_lab;
 use crate::ui::state::{LabAction, Purpose};
 use crumbs_cookies::clock::Millis;

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::lab::Backend;
+use crate::backend::Backend;
 use crate::ui::context::use_lab;
 use crate::ui::saved_log::{self, redact};
 use crate::ui::state::{LabAction, LabState, LogEntry};

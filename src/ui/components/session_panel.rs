@@ -4,7 +4,8 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::lab::{login_cookie, store_words, Backend, ServerProbe};
+use crate::backend::{store_words, Backend, ServerProbe};
+use crate::lab::login_cookie;
 use crate::ui::context::use_lab;
 use crate::ui::state::{LabState, Purpose, SessionStatus};
 use crumbs_cookies::clock::{Clock, Millis, SystemClock};
