@@ -466,41 +466,11 @@ impl MockServer {
     }
 
     fn login(&mut self, request: &Request, open: &mut Open) -> Response {
-        const EXAMPLE: &str = r#"{"username": "alice", "password": "…", "remember": false}"#;
-        // serde's derive takes a JSON array for a struct too (fields by position); the
-        // endpoint takes objects only, as a real one would.
-        if !request
-            .body
-            .trim_start_matches([' ', '\t', '\n', '\r'])
-            .starts_with('{')
-        {
-            return error(
-                400,
-                Reason::MalformedBody,
-                format!("the body is not a JSON object; send JSON like {EXAMPLE}"),
-            );
-        }
-        let body: LoginRequest = match serde_json::from_str(&request.body) {
+        let body = match LoginRequest::from_body(&request.body) {
             Ok(body) => body,
-            Err(why) => {
-                return error(
-                    400,
-                    Reason::MalformedBody,
-                    format!(
-                        "the body is not a login request ({}); send JSON like {EXAMPLE}",
-                        quoted(&why.to_string())
-                    ),
-                )
-            }
+            Err(why) => return error(400, Reason::MalformedBody, why),
         };
-        let username = body.username.trim();
-        if username.is_empty() {
-            return error(
-                400,
-                Reason::MalformedBody,
-                "the username is empty".to_owned(),
-            );
-        }
+        let username = body.username.as_str();
         let now = self.clock.now();
         if let Some(left) = open.table.throttle.locked_for(username, now) {
             let seconds = ceil_seconds(left);
@@ -952,8 +922,12 @@ fn store_label(store: StoreKind) -> &'static str {
 }
 
 fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
-    let saved: Saved = serde_json::from_str(text)
-        .map_err(|e| format!("not the server's JSON: {}", quoted(&e.to_string())))?;
+    let saved: Saved = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "not the server's JSON: {}",
+            crumbs_protocol::api::quote_names(&e.to_string())
+        )
+    })?;
     if saved.version != SAVED_VERSION {
         return Err(format!(
             "version {} where {SAVED_VERSION} was expected",
@@ -967,25 +941,6 @@ fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
         return Err("the secret is shorter than 256 bits".to_owned());
     }
     Ok((saved, secret))
-}
-
-/// `text` with the Markdown-style backticks serde puts around names (`user`) turned into
-/// curly quotes (“user”): the page shows messages as plain text.
-fn quoted(text: &str) -> String {
-    let mut open = true;
-    text.chars()
-        .map(|c| match c {
-            '`' => {
-                open = !open;
-                if open {
-                    '”'
-                } else {
-                    '“'
-                }
-            }
-            c => c,
-        })
-        .collect()
 }
 
 /// The decoded value of cookie `name` in the request's `Cookie` header.

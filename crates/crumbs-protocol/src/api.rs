@@ -25,6 +25,74 @@ pub struct LoginRequest {
     pub remember: bool,
 }
 
+impl LoginRequest {
+    /// What a body should look like, for the sentences of a `400`.
+    pub const EXAMPLE: &'static str =
+        r#"{"username": "alice", "password": "…", "remember": false}"#;
+
+    /// Reads a `POST /api/login` body as every backend must: a JSON object (serde would
+    /// take an array too, fields by position; the endpoint does not), no unknown field,
+    /// and a username that is not blank, returned trimmed. The error is the `400
+    /// malformed_body` sentence, starting lower-case, naming what is wrong and showing
+    /// [`EXAMPLE`](Self::EXAMPLE), so the mock and the real server say the same.
+    ///
+    /// ```
+    /// use crumbs_protocol::api::LoginRequest;
+    /// let read = LoginRequest::from_body(r#"{"username":" alice ","password":"wonderland"}"#).unwrap();
+    /// assert_eq!(read.username, "alice");
+    /// let refused = LoginRequest::from_body(r#"{"username":"a","password":"b","admin":true}"#);
+    /// assert!(refused.unwrap_err().contains("unknown field “admin”"));
+    /// assert_eq!(LoginRequest::from_body(r#"["alice","wonderland"]"#).unwrap_err(),
+    ///     format!("the body is not a JSON object; send JSON like {}", LoginRequest::EXAMPLE));
+    /// ```
+    pub fn from_body(body: &str) -> Result<Self, String> {
+        let example = Self::EXAMPLE;
+        if !body
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{')
+        {
+            return Err(format!(
+                "the body is not a JSON object; send JSON like {example}"
+            ));
+        }
+        let mut request: Self = serde_json::from_str(body).map_err(|why| {
+            format!(
+                "the body is not a login request ({}); send JSON like {example}",
+                quote_names(&why.to_string())
+            )
+        })?;
+        let username = request.username.trim();
+        if username.is_empty() {
+            return Err("the username is empty".to_owned());
+        }
+        request.username = username.to_owned();
+        Ok(request)
+    }
+}
+
+/// `text` with the Markdown-style backticks serde puts around names (`user`) turned into
+/// curly quotes (“user”): the pages show messages as plain text.
+///
+/// ```
+/// assert_eq!(crumbs_protocol::api::quote_names("missing field `user`"), "missing field “user”");
+/// ```
+pub fn quote_names(text: &str) -> String {
+    let mut open = true;
+    text.chars()
+        .map(|c| match c {
+            '`' => {
+                open = !open;
+                if open {
+                    '”'
+                } else {
+                    '“'
+                }
+            }
+            c => c,
+        })
+        .collect()
+}
+
 /// `200` body of `POST /api/login` and `GET /api/session`: who the server thinks you are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionBody {

@@ -118,8 +118,6 @@ pub fn api_routes(
         .layer(middleware::map_response(one_set_cookie_per_name))
 }
 
-const EXAMPLE: &str = r#"{"username": "alice", "password": "…", "remember": false}"#;
-
 /// The challenge every 401 carries (RFC 9110 §15.5.2 wants one); the same as the in-page
 /// mock's: `Cookie`, a scheme browsers do not know, so they show no login dialog.
 const CHALLENGE: &str = "Cookie realm=\"crumbs\"";
@@ -157,42 +155,17 @@ async fn login(
         return error(
             StatusCode::BAD_REQUEST,
             Reason::MalformedBody,
-            format!("the body is not UTF-8 text; send JSON like {EXAMPLE}"),
+            format!(
+                "the body is not UTF-8 text; send JSON like {}",
+                LoginRequest::EXAMPLE
+            ),
         );
     };
-    // serde's derive takes a JSON array for a struct too (fields by position); the
-    // endpoint takes objects only, as the mock does.
-    if !text
-        .trim_start_matches([' ', '\t', '\n', '\r'])
-        .starts_with('{')
-    {
-        return error(
-            StatusCode::BAD_REQUEST,
-            Reason::MalformedBody,
-            format!("the body is not a JSON object; send JSON like {EXAMPLE}"),
-        );
-    }
-    let request: LoginRequest = match serde_json::from_str(text) {
+    let request = match LoginRequest::from_body(text) {
         Ok(request) => request,
-        Err(why) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                Reason::MalformedBody,
-                format!(
-                    "the body is not a login request ({}); send JSON like {EXAMPLE}",
-                    quoted(&why.to_string())
-                ),
-            )
-        }
+        Err(why) => return error(StatusCode::BAD_REQUEST, Reason::MalformedBody, why),
     };
-    let username = request.username.trim();
-    if username.is_empty() {
-        return error(
-            StatusCode::BAD_REQUEST,
-            Reason::MalformedBody,
-            "the username is empty".to_owned(),
-        );
-    }
+    let username = request.username.as_str();
     // The attempt is reserved before the (slow) check and counted while it runs: guesses
     // sent at once are refused as soon as failures plus checks under way reach the limit,
     // instead of all being checked against a count none of them has added to yet.
@@ -549,23 +522,4 @@ fn with_header(mut response: Response, name: axum::http::HeaderName, value: &str
         response.headers_mut().insert(name, value);
     }
     response
-}
-
-/// `text` with the Markdown-style backticks serde puts around names (`user`) turned into
-/// curly quotes (“user”), as the mock writes them.
-fn quoted(text: &str) -> String {
-    let mut open = true;
-    text.chars()
-        .map(|c| match c {
-            '`' => {
-                open = !open;
-                if open {
-                    '”'
-                } else {
-                    '“'
-                }
-            }
-            c => c,
-        })
-        .collect()
 }
