@@ -392,17 +392,22 @@ fn signature(key: &Key, headers: &HeaderMap) -> Signature {
 }
 
 /// The names of the cookies the request carried, in order; never their values. A pair
-/// with no `=` has no name (RFC 6265bis) and is left out.
+/// with no `=` has no name (RFC 6265bis) and is left out. The header is read as UTF-8
+/// whatever its bytes (a browser sends a name a script wrote as it was written), so one
+/// name outside ASCII does not hide the others.
 pub fn cookie_names(headers: &HeaderMap) -> Vec<String> {
     headers
         .get_all(COOKIE)
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, _)| name.trim())
-        .filter(|name| !name.is_empty())
-        .map(str::to_owned)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .flat_map(|header| {
+            header
+                .split(';')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(name, _)| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

@@ -467,6 +467,25 @@ impl futures_core::Stream for StreamIter {
 }
 
 #[tokio::test]
+async fn a_cookie_name_outside_ascii_does_not_hide_the_others() {
+    // Browsers send what a script wrote, UTF-8 bytes included; the echo must still name
+    // every cookie rather than drop the whole header.
+    let app = app();
+    let answer = send(
+        &app,
+        "GET",
+        "/api/cookies",
+        Some("café=1; theme=dark"),
+        Body::empty(),
+    )
+    .await;
+    let body: CookieNamesBody = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(body.names, ["café", "theme"]);
+    let header = answer.header(COOKIE_NAMES_HEADER).unwrap();
+    assert_eq!(decode_cookie_names(header), ["café", "theme"]);
+}
+
+#[tokio::test]
 async fn every_api_answer_echoes_the_cookie_names_never_the_values() {
     let app = app();
     let cookie = "theme=dark-secret-value; crumbs.sid=also-secret; a%2Cb=1";
