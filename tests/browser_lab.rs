@@ -7,7 +7,7 @@ use crumbs::ui::App;
 use crumbs_cookies::{CookieJar, DocumentJar};
 use crumbs_mock::server::{QUARANTINE_KEY, STORAGE_KEY};
 use crumbs_protocol::SESSION_COOKIE;
-use crumbs_test_support::{cookie_gone, dom_change, left_until, raw_assign, user_agent};
+use crumbs_test_support::{browser, cookie_gone, dom_change, left_until, raw_assign, Browser};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -1073,7 +1073,7 @@ async fn a_refused_save_of_the_log_is_said_and_breaks_nothing() {
 /// Firefox ESR's Cookie Store API reports names and values only; Chromium's, every
 /// attribute.
 fn firefox() -> bool {
-    user_agent().contains("Firefox")
+    browser() == Browser::Firefox
 }
 
 impl Page {

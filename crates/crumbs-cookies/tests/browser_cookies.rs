@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use crumbs_cookies::{CookieError, CookieJar, CookieOptions, DocumentJar, SameSite};
-use crumbs_test_support::{cookie_gone, raw_assign, user_agent};
+use crumbs_test_support::{browser, cookie_gone, raw_assign, Browser};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -65,25 +65,6 @@ extern "C" {
     fn cookie_store_fields(name: &str) -> js_sys::Promise;
     fn deferred() -> js_sys::Array;
     fn after(ms: f64, value: &JsValue) -> js_sys::Promise;
-}
-
-/// The browsers these tests know, told apart by their user agent.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Browser {
-    Chromium,
-    Firefox,
-}
-
-fn browser() -> Browser {
-    let agent = user_agent();
-    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
-    if agent.contains("Firefox/") {
-        Browser::Firefox
-    } else if agent.contains("Chrome/") {
-        Browser::Chromium
-    } else {
-        panic!("these tests know Chromium and Firefox, not {agent:?}")
-    }
 }
 
 fn jar() -> DocumentJar {

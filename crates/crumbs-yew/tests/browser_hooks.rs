@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crumbs_cookies::watch::{self, Sources, CHANNEL_NAME};
 use crumbs_cookies::{CookieJar, CookieJarJson, CookieOptions, DocumentJar};
-use crumbs_test_support::{cookie_gone, dom_change, left_until, raw_assign, user_agent};
+use crumbs_test_support::{browser, cookie_gone, dom_change, left_until, raw_assign, Browser};
 use crumbs_yew::{
     use_cookie_attributes, use_cookie_json, use_cookie_with_options, use_cookies,
     CookieAttributesState,
@@ -122,25 +122,6 @@ fn StrictAttributes() -> Html {
         ),
     };
     html! { <output class="value">{ text }</output> }
-}
-
-/// The browsers these tests know, told apart by their user agent.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Browser {
-    Chromium,
-    Firefox,
-}
-
-fn browser() -> Browser {
-    let agent = user_agent();
-    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
-    if agent.contains("Firefox/") {
-        Browser::Firefox
-    } else if agent.contains("Chrome/") {
-        Browser::Chromium
-    } else {
-        panic!("these tests know Chromium and Firefox, not {agent:?}")
-    }
 }
 
 struct Mounted<C: BaseComponent> {

@@ -75,3 +75,26 @@ pub async fn dom_change(root: &Element, limit_ms: f64) -> bool {
 pub fn left_until(deadline: f64) -> f64 {
     (deadline - js_sys::Date::now()).max(0.0)
 }
+
+/// The browsers Crumbs' tests know, for assertions that differ between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Browser {
+    /// Chromium (headless, through chromedriver).
+    Chromium,
+    /// Firefox ESR (headless, through geckodriver).
+    Firefox,
+}
+
+/// The browser running the test, told apart by its user agent. Panics on any other: a
+/// test that branches on the browser must not silently take one branch for an unknown one.
+pub fn browser() -> Browser {
+    let agent = user_agent();
+    // Chromium's agent names Chrome; Firefox's names only Firefox (and Gecko).
+    if agent.contains("Firefox/") {
+        Browser::Firefox
+    } else if agent.contains("Chrome/") {
+        Browser::Chromium
+    } else {
+        panic!("these tests know Chromium and Firefox, not {agent:?}")
+    }
+}
