@@ -1333,6 +1333,150 @@ async fn s17_the_cookie_timeline_and_its_text_alternative_after_login_and_reload
     .await;
 }
 
+/// The SameSite panel with the real server: four cookies set on `127.0.0.1`, four requests
+/// sent back from a page on `localhost` (another site to the browser); the table shown
+/// must be what the browser's own store holds and what the server's echo noted, and the
+/// two rules no browser bends must hold: Strict rides on nothing from another site, Lax
+/// only on the top-level link.
+#[tokio::test(flavor = "current_thread")]
+async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
+    scenario("s18-samesite", async |ctx| {
+        let files = TempDir::new("s18")?;
+        let server = sqlite_server(&files)?;
+        ctx.origin = server.origin();
+        let page = ctx.opened("/?backend=server").await?;
+        page.wait_for_text("A real server answers here").await?;
+        page.click("Set the four cookies").await?;
+        page.wait_for_text("The server set the four cookies.").await?;
+        let names = ["samesite.strict", "samesite.lax", "samesite.unset", "samesite.none"];
+        let mut kept = Vec::new();
+        for name in names {
+            kept.push(page.browser_cookie(name).await?.is_some());
+        }
+
+        let other = format!("http://localhost:{}", server.port);
+        page.click(&format!("Send four requests from {other}")).await?;
+        // The tab visits the other site, then comes home: this page load's table.
+        page.wait_for_text(&format!("What each request from {other} carried"))
+            .await?;
+        ensure!(
+            page.client.current_url().await?.as_str()
+                == format!("{}/?backend=server", server.origin()),
+            "the tab came back elsewhere: {}",
+            page.client.current_url().await?
+        );
+        let rows = page
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('table.samesite tr'))
+                   .map(tr => Array.from(tr.children).map(cell => cell.textContent));",
+                vec![],
+            )
+            .await?;
+        let rows: Vec<Vec<String>> = serde_json::from_value(rows)?;
+        let run = page
+            .client
+            .execute("return sessionStorage.getItem('crumbs.samesite-run');", vec![])
+            .await?;
+        let run = run.as_str().context("no run id kept in sessionStorage")?;
+        let report: serde_json::Value =
+            serde_json::from_str(&http_get(server.port, &format!("/api/samesite/runs/{run}"))?)?;
+
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let mut expected = vec![
+            std::iter::once("Request".to_owned())
+                .chain(names.iter().map(|n| (*n).to_owned()))
+                .collect::<Vec<_>>(),
+            std::iter::once("Kept in this browser".to_owned())
+                .chain(kept.iter().map(|k| yes_no(*k).to_owned()))
+                .collect(),
+        ];
+        for (via, label) in [
+            ("link", "Top-level link (GET)"),
+            ("form", "Form POST"),
+            ("fetch", "fetch"),
+            ("img", "<img>"),
+        ] {
+            // The server's report: lists of strings, the kind of request then the names.
+            let carried: Vec<&str> = report
+                .as_array()
+                .context("the server's report")?
+                .iter()
+                .filter_map(|list| list.as_array())
+                .find(|list| list.first().and_then(|v| v.as_str()) == Some(via))
+                .with_context(|| format!("the server saw no {via} request: {report}"))?
+                .iter()
+                .skip(1)
+                .filter_map(|n| n.as_str())
+                .collect();
+            for (name, was_kept) in names.iter().zip(&kept) {
+                ensure!(
+                    *was_kept || !carried.contains(name),
+                    "{via} carried {name}, which the browser's store never held"
+                );
+            }
+            ensure!(
+                !carried.contains(&"samesite.strict"),
+                "a {via} from another site carried the Strict cookie"
+            );
+            ensure!(
+                carried.contains(&"samesite.lax") == (via == "link"),
+                "the Lax cookie on the {via} request: {carried:?}"
+            );
+            expected.push(
+                std::iter::once(label.to_owned())
+                    .chain(names.iter().map(|name| {
+                        if carried.contains(name) { "sent" } else { "not sent" }.to_owned()
+                    }))
+                    .collect(),
+            );
+        }
+        // What both browsers here did (README, "Browser differences"): the cookie without
+        // SameSite rides on the form POST (Chromium: Lax, but in its first two minutes;
+        // Firefox: None); None rides on neither sub-request (third-party cookies blocked,
+        // or partitioned).
+        let known = [
+            ["yes", "yes", "yes", "yes"],
+            ["not sent", "sent", "sent", "sent"],
+            ["not sent", "not sent", "sent", "sent"],
+            ["not sent"; 4],
+            ["not sent"; 4],
+        ];
+        for (row, known) in expected.iter().skip(1).zip(known) {
+            ensure!(
+                row[1..] == known,
+                "{}: {row:?}, where this browser was seen to give {known:?}",
+                page.kind.name()
+            );
+        }
+        ensure!(
+            rows == expected,
+            "{}: the page's table\n{rows:?}\nthe browser's store and the server's echo\n{expected:?}",
+            page.kind.name()
+        );
+        Ok(())
+    })
+    .await;
+}
+
+/// The body of `GET path` on the loopback `port`, read over a plain HTTP/1.1 connection:
+/// what the server says, not what a browser shows.
+fn http_get(port: u16, path: &str) -> Result<String> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .with_context(|| format!("no HTTP answer: {answer}"))?;
+    ensure!(head.starts_with("HTTP/1.1 200"), "GET {path}: {head}");
+    Ok(body.to_owned())
+}
+
 /// `m:ss` or `Hh MMm`, as the session countdown writes time left.
 fn countdown_seconds(text: &str) -> Option<u64> {
     if let Some((hours, minutes)) = text.split_once("h ") {

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use super::components::{
     BackendSwitch, CookieTable, CookieTimeline, ForgePanel, LoginForm, NetworkLog, RealServerFacts,
-    SessionPanel, StoreSwitch, StrategySwitch,
+    SameSitePanel, SessionPanel, StoreSwitch, StrategySwitch,
 };
 use super::context::LabContext;
 use super::state::{LabAction, LabState, Purpose};
@@ -103,6 +103,7 @@ fn Lab(props: &LabProps) -> Html {
                 <CookieTable />
                 <CookieTimeline />
                 <ForgePanel />
+                <SameSitePanel />
                 <NetworkLog />
             </main>
         </ContextProvider<LabContext>>

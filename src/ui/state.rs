@@ -268,6 +268,8 @@ pub enum LabAction {
     Sending(Purpose),
     /// An answer, from the backend the request went to.
     Answered(Purpose, Backend, Rc<Exchange>),
+    /// An exchange that changes nothing but the log (the SameSite experiment's).
+    Logged(Backend, Rc<Exchange>),
     /// The form was not sent: what to fix.
     LoginInvalid(String),
     Forged(String),
@@ -397,6 +399,14 @@ impl Reducible for LabState {
                     return self;
                 }
                 state.log_unsaved = unsaved;
+            }
+            LabAction::Logged(backend, exchange) => {
+                state.log.push(LogEntry {
+                    backend,
+                    page_load: state.page_load,
+                    exchange,
+                });
+                state.log_revision = state.log_revision.wrapping_add(1);
             }
             LabAction::Answered(purpose, backend, exchange) => {
                 let answer = read_answer(&exchange);

@@ -157,6 +157,9 @@ pub enum Reason {
     /// `413`: the body is larger than [`MAX_BODY_BYTES`](crate::rules::MAX_BODY_BYTES);
     /// the server stopped reading it.
     BodyTooLarge,
+    /// `400`: the address's query is not what the route needs (the SameSite experiment's
+    /// pages: a run id, a kind of request, the lab's address).
+    BadQuery,
     /// `500`: the server could not do its part (storage refused a write, no randomness).
     Internal,
     /// A reason this version of the protocol does not know, from a newer server. Never

@@ -6,6 +6,7 @@ mod cookie_names;
 mod exchange;
 pub mod http;
 pub mod rules;
+pub mod samesite;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -121,6 +122,7 @@ mod tests {
             Reason::NotFound,
             Reason::MethodNotAllowed,
             Reason::BodyTooLarge,
+            Reason::BadQuery,
             Reason::Internal,
         ] {
             let text = serde_json::to_string(&reason).unwrap();

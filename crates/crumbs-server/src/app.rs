@@ -16,6 +16,7 @@ use crumbs_protocol::api::{
     CookieNamesBody, ErrorBody, HealthBody, LoginRequest, Reason, SessionBody,
 };
 use crumbs_protocol::rules::{LOCKOUT_MS, MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSION_MS};
+use crumbs_protocol::samesite::{RunBody, Via};
 use crumbs_protocol::{
     ceil_seconds, encode_cookie_names, COOKIE_NAMES_HEADER, SESSION_COOKIE, USER_COOKIE,
 };
@@ -24,6 +25,7 @@ use tower_sessions::cookie::{Cookie, CookieJar, Key, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::passwords::Passwords;
+use crate::samesite::{self, Runs};
 use crate::store::{self, now_ms, LifetimeStore, Login, LOGIN_KEY};
 use crate::throttle::{Attempt, Refusal, Throttle};
 
@@ -35,6 +37,7 @@ pub struct AppState {
     passwords: Passwords,
     throttle: Arc<Mutex<Throttle>>,
     store_name: &'static str,
+    samesite: Arc<Mutex<Runs>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -55,7 +58,28 @@ impl AppState {
             passwords,
             throttle: Arc::new(Mutex::new(Throttle::default())),
             store_name,
+            samesite: Arc::new(Mutex::new(Runs::default())),
         }
+    }
+
+    /// Notes what a request of the SameSite experiment carried.
+    pub(crate) fn record_samesite(&self, run: &str, via: Via, names: Vec<String>) {
+        // A poisoned lock only means another request panicked mid-record: the runs are
+        // still a list of whole entries.
+        let mut runs = self
+            .samesite
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        runs.record(run, via, names);
+    }
+
+    /// What the SameSite experiment's run `run` carried, if this server saw it.
+    pub(crate) fn samesite_run(&self, run: &str) -> Option<RunBody> {
+        let runs = self
+            .samesite
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        runs.get(run).cloned()
     }
 }
 
@@ -103,6 +127,24 @@ pub fn api_routes(
         .route(
             "/api/health",
             get(health).fallback(|| async { method_not_allowed("GET") }),
+        )
+        .route(
+            "/api/samesite/cookies",
+            post(samesite::set_cookies).fallback(|| async { method_not_allowed("POST") }),
+        )
+        .route(
+            "/api/samesite/visit",
+            get(samesite::visit).fallback(|| async { method_not_allowed("GET") }),
+        )
+        .route(
+            "/api/samesite/echo",
+            get(samesite::echo)
+                .post(samesite::echo)
+                .fallback(|| async { method_not_allowed("GET, POST") }),
+        )
+        .route(
+            "/api/samesite/runs/{run}",
+            get(samesite::run_report).fallback(|| async { method_not_allowed("GET") }),
         )
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
@@ -464,11 +506,11 @@ fn clearing_cookie(name: &str) -> HeaderValue {
     .unwrap_or(HeaderValue::from_static(""))
 }
 
-fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
+pub(crate) fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn error(status: StatusCode, reason: Reason, message: String) -> Response {
+pub(crate) fn error(status: StatusCode, reason: Reason, message: String) -> Response {
     json(
         status,
         &ErrorBody {

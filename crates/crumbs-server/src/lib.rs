@@ -6,6 +6,7 @@ pub mod cli;
 pub mod error;
 pub mod keyfile;
 pub mod passwords;
+pub mod samesite;
 pub mod store;
 pub mod throttle;
 

@@ -8,6 +8,7 @@ use axum::routing::post;
 use axum::Router;
 use crumbs_protocol::api::{CookieNamesBody, ErrorBody, HealthBody, Reason, SessionBody};
 use crumbs_protocol::rules::{MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSION_MS};
+use crumbs_protocol::samesite::{RunBody, Via};
 use crumbs_protocol::{decode_cookie_names, COOKIE_NAMES_HEADER};
 use crumbs_server::app::api_routes;
 use crumbs_server::passwords::Passwords;
@@ -115,7 +116,8 @@ async fn send(
     Answer {
         status,
         headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        // Lossy: the SameSite experiment's <img> answer is a GIF.
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -663,4 +665,173 @@ async fn a_session_past_its_lifetime_is_401_expired_and_cleared_then_gone() {
         Reason::UnknownSession,
         "the record is gone"
     );
+}
+
+// ---------------------------------------------------------------- the SameSite experiment
+
+const LAB: &str = "http://127.0.0.1:8080/?backend=server";
+const LAB_ENCODED: &str = "http%3A%2F%2F127.0.0.1%3A8080%2F%3Fbackend%3Dserver";
+
+#[tokio::test]
+async fn samesite_cookies_are_four_lines_that_differ_only_in_samesite() {
+    let answer = send(&app(), "POST", "/api/samesite/cookies", None, Body::empty()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        answer.set_cookies(),
+        [
+            "samesite.strict=1; Path=/; SameSite=Strict",
+            "samesite.lax=1; Path=/; SameSite=Lax",
+            "samesite.unset=1; Path=/",
+            "samesite.none=1; Path=/; SameSite=None; Secure",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_other_sites_page_sends_each_request_to_the_labs_site() {
+    let app = app();
+    let first = send(
+        &app,
+        "GET",
+        &format!("/api/samesite/visit?run=r1&back={LAB_ENCODED}"),
+        None,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(
+        first.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let echo = "http://127.0.0.1:8080/api/samesite/echo?run=r1";
+    for needle in [
+        "This page comes from <code>http://localhost:8080</code>",
+        &format!("src=\"{echo}&amp;via=img\""),
+        &format!("fetch(\"{echo}&via=fetch\", {{credentials: \"include\""),
+        &format!("method=\"post\" action=\"{echo}&amp;via=form&amp;back={LAB_ENCODED}\""),
+    ] {
+        assert!(first.body.contains(needle), "{needle} in {}", first.body);
+    }
+    let last = send(
+        &app,
+        "GET",
+        &format!("/api/samesite/visit?run=r1&back={LAB_ENCODED}&step=link"),
+        None,
+        Body::empty(),
+    )
+    .await;
+    let link = format!("<a id=\"link\" href=\"{echo}&amp;via=link&amp;back={LAB_ENCODED}\"");
+    assert!(last.body.contains(&link), "{}", last.body);
+    assert!(!last.body.contains("<form"), "{}", last.body);
+}
+
+#[tokio::test]
+async fn the_echo_notes_what_each_request_carried_and_leads_the_tab_home() {
+    let app = app();
+    let echo = "/api/samesite/echo?run=r2";
+    let img = send(
+        &app,
+        "GET",
+        &format!("{echo}&via=img"),
+        Some("samesite.none=1"),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(img.status, StatusCode::OK);
+    assert_eq!(img.header("content-type"), Some("image/gif"));
+    let fetch = send(
+        &app,
+        "GET",
+        &format!("{echo}&via=fetch"),
+        None,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(fetch.status, StatusCode::NO_CONTENT);
+    let form = send(
+        &app,
+        "POST",
+        &format!("{echo}&via=form&back={LAB_ENCODED}"),
+        Some("samesite.unset=1; samesite.none=1"),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        form.header("location"),
+        Some(
+            format!("http://localhost:8080/api/samesite/visit?run=r2&back={LAB_ENCODED}&step=link")
+                .as_str()
+        )
+    );
+    let link = send(
+        &app,
+        "GET",
+        &format!("{echo}&via=link&back={LAB_ENCODED}"),
+        Some("samesite.lax=1; samesite.unset=1; samesite.none=1"),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(link.status, StatusCode::SEE_OTHER);
+    assert_eq!(link.header("location"), Some(LAB));
+
+    let report = send(&app, "GET", "/api/samesite/runs/r2", None, Body::empty()).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let body: RunBody = serde_json::from_str(&report.body).unwrap();
+    let carried = |via| body.names_for(via).map(<[String]>::to_vec);
+    assert_eq!(carried(Via::Image), Some(vec!["samesite.none".to_owned()]));
+    assert_eq!(carried(Via::Fetch), Some(vec![]));
+    assert_eq!(
+        carried(Via::Form),
+        Some(vec![
+            "samesite.unset".to_owned(),
+            "samesite.none".to_owned()
+        ])
+    );
+    assert_eq!(
+        carried(Via::Link),
+        Some(vec![
+            "samesite.lax".to_owned(),
+            "samesite.unset".to_owned(),
+            "samesite.none".to_owned()
+        ])
+    );
+}
+
+#[tokio::test]
+async fn the_experiment_refuses_other_hosts_bad_ids_and_unknown_runs_with_a_sentence() {
+    let app = app();
+    for (path, says) in [
+        (
+            "/api/samesite/visit?run=r3&back=http%3A%2F%2Fevil.example%2F".to_owned(),
+            "is not on http://127.0.0.1:PORT or http://localhost:PORT",
+        ),
+        (
+            format!("/api/samesite/visit?run=a%26b&back={LAB_ENCODED}"),
+            "the run id “a&b” is not 1 to 32 letters, digits or dashes",
+        ),
+        (
+            "/api/samesite/echo?run=r3&via=link&back=http%3A%2F%2F127.0.0.1%3A1%40evil.example%2F"
+                .to_owned(),
+            "the lab's address “http://127.0.0.1:1@evil.example/” is not on",
+        ),
+        (
+            "/api/samesite/echo?run=r3&via=iframe".to_owned(),
+            "the kind of request “iframe” is not one this experiment sends",
+        ),
+    ] {
+        let answer = send(&app, "GET", &path, None, Body::empty()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}");
+        let error = answer.error();
+        assert_eq!(error.reason, Reason::BadQuery, "{path}");
+        assert!(error.error.contains(says), "{path}: {}", error.error);
+        assert_sentence(&error);
+    }
+    // Nothing refused was noted.
+    let unknown = send(&app, "GET", "/api/samesite/runs/r3", None, Body::empty()).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown
+        .error()
+        .error
+        .contains("saw no request of the run “r3”"));
 }

@@ -1,0 +1,181 @@
+use std::rc::Rc;
+
+use crumbs_cookies::clock::{Clock, SystemClock};
+use crumbs_protocol::api::ErrorBody;
+use crumbs_protocol::samesite::{lab_origin, other_site, visit_url, RunBody, Via, COOKIES};
+use crumbs_protocol::Request;
+use crumbs_yew::use_cookies;
+use yew::prelude::*;
+
+use crate::backend::Backend;
+use crate::ui::context::use_lab;
+use crate::ui::state::LabAction;
+
+/// Where the tab keeps the id of its last run while it visits the other site.
+pub const RUN_KEY: &str = "crumbs.samesite-run";
+
+/// What the panel shows under its buttons: `Ok(None)` once the cookies are set, the last
+/// run's report, or why either failed.
+type Shown = Option<Result<Option<RunBody>, String>>;
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// One row of the table: its heading cell and a cell per cookie.
+fn row(heading: &str, cells: [&'static str; 4]) -> Html {
+    html! {
+        <tr><th scope="row">{ heading }</th>{ for cells.into_iter().map(|cell| html! { <td>{ cell }</td> }) }</tr>
+    }
+}
+
+/// What a row's kind of request is called in the table.
+fn via_label(via: Via) -> &'static str {
+    match via {
+        Via::Link => "Top-level link (GET)",
+        Via::Form => "Form POST",
+        Via::Fetch => "fetch",
+        Via::Image => "<img>",
+    }
+}
+
+/// SameSite, for real: four cookies set here, four requests sent back from the other
+/// loopback name (another site to the browser), and what each carried as the server saw.
+/// With the in-page mock there is nothing a browser could judge, so it says how to start
+/// the real server.
+#[component]
+pub fn SameSitePanel() -> Html {
+    let ctx = use_lab();
+    let cookies = use_cookies();
+    let shown = use_state(|| None as Shown);
+    let server = ctx.state.backend == Backend::Server;
+    // Sends `request` to the real server, logs it, and shows what `read` makes of it: the
+    // cookies set (`204`), or the run's report (`200`); anything else is the server's
+    // sentence.
+    let send = {
+        let (ctx, shown) = (ctx.clone(), shown.clone());
+        Rc::new(move |request: Request| {
+            let (transport, dispatcher) = (ctx.lab.transport(), ctx.state.dispatcher());
+            let shown = shown.clone();
+            yew::platform::spawn_local(async move {
+                let exchange = Rc::new(transport.send(request).await);
+                let body = &exchange.response.body;
+                shown.set(Some(match exchange.response.status {
+                    204 => Ok(None),
+                    200 => serde_json::from_str(body)
+                        .map(Some)
+                        .map_err(|why| format!("the server's report could not be read ({why})")),
+                    _ => Err(serde_json::from_str::<ErrorBody>(body)
+                        .map_or_else(|_| exchange.summary(), |error| error.error)),
+                }));
+                dispatcher.dispatch(LabAction::Logged(Backend::Server, exchange));
+            });
+        })
+    };
+    {
+        // Back from the other site (or reloaded): ask the server what the saved run carried.
+        let send = send.clone();
+        use_effect_with(server, move |&server| {
+            let run =
+                session_storage().and_then(|storage| storage.get_item(RUN_KEY).ok().flatten());
+            if let (true, Some(run)) = (server, run) {
+                send(Request::get(&format!("/api/samesite/runs/{run}")));
+            }
+        });
+    }
+    let location = web_sys::window().map(|window| window.location());
+    let href = location
+        .as_ref()
+        .and_then(|location| location.href().ok())
+        .unwrap_or_default();
+    let here = lab_origin(&href).unwrap_or_default().to_owned();
+    let body = match (server, other_site(&here)) {
+        (false, _) => html! { <p class="explain">{ "This experiment needs the real server (make \
+        serve-server, then “Real server” above): the in-page mock sends no request a browser \
+        could judge." }</p> },
+        (true, None) => html! { <p class="explain">{ "Open the lab at http://127.0.0.1:PORT or \
+        http://localhost:PORT: the experiment needs those two names for one server." }</p> },
+        (true, Some(other)) => {
+            let set = {
+                let send = send.clone();
+                Callback::from(move |_: MouseEvent| {
+                    send(Request::post("/api/samesite/cookies", ""));
+                })
+            };
+            let go = {
+                let shown = shown.clone();
+                Callback::from(move |_: MouseEvent| {
+                    // Unique in this tab; not a secret: it only names what the server noted.
+                    let run = SystemClock.now().to_string();
+                    let saved = session_storage()
+                        .is_some_and(|storage| storage.set_item(RUN_KEY, &run).is_ok());
+                    match (saved, visit_url(&href, &run), &location) {
+                        (true, Some(url), Some(location)) if location.assign(&url).is_ok() => {}
+                        _ => shown.set(Some(Err("this tab refused to keep the run's id \
+                            (sessionStorage), so the lab could not find its report on return: \
+                            nothing was sent"
+                            .to_owned()))),
+                    }
+                })
+            };
+            let result = match &*shown {
+                Some(Ok(None)) => html! { <p role="status">{ "The server set the four cookies. \
+                Send the requests within 2 minutes to see Chromium let a cookie without \
+                SameSite ride on a cross-site form POST; later it does not." }</p> },
+                Some(Ok(Some(run))) => {
+                    let kept = COOKIES.map(|c| {
+                        if cookies.iter().any(|pair| pair.name == c.name) {
+                            "yes"
+                        } else {
+                            "no"
+                        }
+                    });
+                    html! {
+                        <div class="table-scroll">
+                            <table class="samesite">
+                                <caption>{ format!("What each request from {other} carried") }</caption>
+                                <thead><tr><th scope="col">{ "Request" }</th>
+                                    { for COOKIES.iter().map(|c| html! { <th scope="col">{ c.name }</th> }) }
+                                </tr></thead>
+                                <tbody>
+                                    { row("Kept in this browser", kept) }
+                                    { for Via::ALL.into_iter().map(|via| row(via_label(via), match run.names_for(via) {
+                                        Some(names) => COOKIES.map(|c| {
+                                            if names.iter().any(|name| name == c.name) { "sent" } else { "not sent" }
+                                        }),
+                                        None => ["did not arrive"; 4],
+                                    })) }
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                }
+                Some(Err(why)) => html! {
+                    <p role="alert" class="error">{ format!("The SameSite experiment failed: {why}") }</p>
+                },
+                None => html! {},
+            };
+            html! {<>
+                <p class="explain">{ format!("To a browser {here} and {other} are two sites, though \
+                    one server answers both. Set four cookies here that differ only in SameSite, \
+                    then let a page on {other} send four requests back here: a top-level link, a \
+                    form POST, a fetch and an <img>. The server notes which cookies each carried. \
+                    Strict rides on none of them; Lax on the link only; a cookie without SameSite \
+                    is Lax in Chromium (but rides on a form POST in its first 2 minutes) and None \
+                    in Firefox; None rides on all four unless the browser keeps third-party \
+                    cookies apart (blocked, or partitioned by site).") }</p>
+                <div class="buttons">
+                    <button type="button" onclick={set}>{ "Set the four cookies" }</button>
+                    <button type="button" onclick={go}>{ format!("Send four requests from {other}") }</button>
+                </div>
+                { result }
+            </>}
+        }
+    };
+    html! {
+        <section class="panel" aria-labelledby="samesite-heading">
+            <h2 id="samesite-heading">{ "SameSite, for real" }</h2>
+            { body }
+        </section>
+    }
+}
