@@ -64,6 +64,19 @@ export function fake_server(down) {
             }
             return answer(401, { reason: 'bad_credentials', error: 'unknown user or wrong password' }, sent);
         }
+        if (path === '/api/samesite/cookies') {
+            for (const line of ['samesite.strict=1; Path=/; SameSite=Strict', 'samesite.lax=1; Path=/; SameSite=Lax',
+                                'samesite.unset=1; Path=/', 'samesite.none=1; Path=/; SameSite=None; Secure']) {
+                document.cookie = line;
+            }
+            return new Response(null, { status: 204, headers: { 'x-crumbs-cookie-names': sent } });
+        }
+        if (path === '/api/samesite/runs/r1') {
+            return answer(200, [['link', 'samesite.lax', 'samesite.none'], ['fetch']], sent);
+        }
+        if (path.startsWith('/api/samesite/runs/')) {
+            return answer(404, { reason: 'not_found', error: 'this server saw no request of the run' }, sent);
+        }
         if (path === '/api/logout') {
             logged_in = false;
             return new Response(null, { status: 204, headers: { 'x-crumbs-cookie-names': sent } });
@@ -1278,4 +1291,125 @@ async fn the_timeline_keeps_first_sightings_across_a_reload_and_survives_a_spoil
     );
     assert!(page.find("svg.timeline").is_some());
     assert!(!page.text().contains("could not start"));
+}
+
+// ---------------------------------------------------------------- SameSite, for real
+
+/// The rows of the SameSite panel's table, each cell's text.
+fn samesite_rows(page: &Page) -> Vec<Vec<String>> {
+    let rows = page
+        .root
+        .query_selector_all("table.samesite tbody tr")
+        .unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row: Element = rows.item(i).unwrap().unchecked_into();
+            let cells = row.query_selector_all("th, td").unwrap();
+            (0..cells.length())
+                .map(|j| cells.item(j).unwrap().text_content().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn with_the_mock_the_samesite_panel_says_it_needs_the_real_server_and_offers_no_button() {
+    fresh_browser();
+    let page = Page::open().await;
+    page.wait_for("Not logged in").await;
+    assert!(
+        page.text()
+            .contains("This experiment needs the real server (make serve-server"),
+        "{}",
+        page.text()
+    );
+    assert!(
+        !page.text().contains("Set the four cookies"),
+        "{}",
+        page.text()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_samesite_table_shows_the_servers_report_beside_the_cookies_this_browser_kept() {
+    fresh_browser();
+    let _server = FakeServer::start();
+    address_asks_for(Backend::Server);
+    let page = Page::open().await;
+    page.wait_for("A real server answers here").await;
+    page.click("Set the four cookies").await;
+    page.wait_for("The server set the four cookies.").await;
+    // Back from the other site with run r1 (the tab keeps its id in sessionStorage).
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("crumbs.samesite-run", "r1")
+        .unwrap();
+    let page = page.reload().await;
+    page.wait_until("the table", |page| !samesite_rows(page).is_empty())
+        .await;
+    let port = web_sys::window().unwrap().location().port().unwrap();
+    assert!(
+        page.text().contains(&format!(
+            "What each request from http://localhost:{port} carried"
+        )),
+        "{}",
+        page.text()
+    );
+    let row = |cells: [&str; 5]| cells.map(str::to_owned).to_vec();
+    assert_eq!(
+        samesite_rows(&page),
+        [
+            row(["Kept in this browser", "yes", "yes", "yes", "yes"]),
+            row([
+                "Top-level link (GET)",
+                "not sent",
+                "sent",
+                "not sent",
+                "sent"
+            ]),
+            row([
+                "Form POST",
+                "did not arrive",
+                "did not arrive",
+                "did not arrive",
+                "did not arrive"
+            ]),
+            row(["fetch", "not sent", "not sent", "not sent", "not sent"]),
+            row([
+                "<img>",
+                "did not arrive",
+                "did not arrive",
+                "did not arrive",
+                "did not arrive"
+            ]),
+        ]
+    );
+    assert!(
+        page.text().contains("GET /api/samesite/runs/r1 → 200 OK"),
+        "the log shows the report's exchange: {}",
+        page.text()
+    );
+    address_asks_for(Backend::Mock);
+}
+
+#[wasm_bindgen_test]
+async fn a_run_the_server_does_not_know_is_a_clear_error() {
+    fresh_browser();
+    let _server = FakeServer::start();
+    address_asks_for(Backend::Server);
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("crumbs.samesite-run", "gone")
+        .unwrap();
+    let page = Page::open().await;
+    page.wait_for("The SameSite experiment failed: this server saw no request of the run")
+        .await;
+    assert!(samesite_rows(&page).is_empty());
+    address_asks_for(Backend::Mock);
 }
