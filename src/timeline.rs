@@ -301,9 +301,151 @@ impl Seen {
     }
 }
 
+/// The longest cookie name drawn beside its bar; the caption list has every name whole.
+const NAME_CHARS: usize = 16;
+
+/// `name` cut to [`NAME_CHARS`] characters, with "…" where it was cut.
+pub fn short(name: &str) -> String {
+    if name.chars().count() > NAME_CHARS {
+        name.chars().take(NAME_CHARS - 1).chain(['…']).collect()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// `text` safe as the text of an XML element or a quoted attribute: cookie names come
+/// from any script that can write `document.cookie`.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// The "Cookie timeline" picture as SVG markup, from `geometry`, with `description` as its
+/// `<desc>`: one string rather than a virtual node per line and label, which costs the
+/// page's Wasm far less code, and every text in it escaped.
+pub fn svg_markup(geometry: &Geometry, description: &str) -> String {
+    use std::fmt::Write;
+    // The ticks and lines reach from above the first bar down to the axis.
+    let axis = geometry.axis_y;
+    let top = geometry.bars.first().map_or(axis, |bar| bar.y) - ROW / 2;
+    let mut svg = format!(
+        "<svg class=\"timeline\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" \
+         viewBox=\"0 0 {WIDTH} {}\"><title id=\"timeline-title\">Cookie timeline</title>\
+         <desc id=\"timeline-desc\">{}</desc>",
+        geometry.height,
+        escape(description)
+    );
+    // Writing to a String cannot fail.
+    for tick in &geometry.ticks {
+        let x = tick.x;
+        let _ = write!(
+            svg,
+            "<g class=\"load\"><line x1=\"{x}\" x2=\"{x}\" y1=\"{top}\" y2=\"{}\"/>\
+             <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">#{}</text></g>",
+            axis + 6,
+            axis + 20,
+            tick.load
+        );
+    }
+    for bar in &geometry.bars {
+        let (y, end) = (bar.y, bar.x_end);
+        let _ = write!(
+            svg,
+            "<g class=\"bar{}\"><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <line x1=\"{}\" x2=\"{end}\" y1=\"{y}\" y2=\"{y}\"/>",
+            if bar.open_end { " open" } else { "" },
+            PLOT_LEFT - 6,
+            y + 4,
+            escape(&short(&bar.name)),
+            bar.x_start,
+        );
+        if bar.open_end {
+            let _ = write!(
+                svg,
+                "<path d=\"M{} {}L{end} {y}L{} {}\"/>",
+                end - 7,
+                y - 5,
+                end - 7,
+                y + 5
+            );
+        }
+        svg.push_str("</g>");
+    }
+    let now = geometry.now_x;
+    let _ = write!(
+        svg,
+        "<line class=\"axis\" x1=\"{PLOT_LEFT}\" x2=\"{PLOT_RIGHT}\" y1=\"{axis}\" y2=\"{axis}\"/>\
+         <g class=\"now\"><line x1=\"{now}\" x2=\"{now}\" y1=\"{top}\" y2=\"{axis}\"/>\
+         <text x=\"{now}\" y=\"{}\" text-anchor=\"middle\">now</text></g>",
+        top - 2
+    );
+    if let Some(x) = geometry.session_x {
+        let _ = write!(
+            svg,
+            "<line class=\"session-end\" x1=\"{x}\" x2=\"{x}\" y1=\"{top}\" y2=\"{axis}\"/>"
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_svg_escapes_every_name_and_draws_each_part() {
+        let geometry = Geometry {
+            height: 100,
+            axis_y: 80,
+            bars: vec![Bar {
+                name: "<b>&\"'".to_owned(),
+                y: 40,
+                x_start: 120,
+                x_end: 300,
+                open_end: true,
+                clamped: false,
+            }],
+            ticks: vec![Tick { load: 2, x: 150 }],
+            now_x: 200,
+            session_x: Some(250),
+        };
+        let svg = svg_markup(&geometry, "1 cookie <here>");
+        assert!(
+            svg.starts_with("<svg class=\"timeline\" role=\"img\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<desc id=\"timeline-desc\">1 cookie &lt;here&gt;</desc>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">&lt;b&gt;&amp;&quot;&#39;</text>"), "{svg}");
+        assert!(!svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("<g class=\"bar open\">"), "{svg}");
+        assert!(svg.contains("<path d=\"M293 35L300 40L293 45\"/>"), "{svg}");
+        assert!(svg.contains(">#2</text>"), "{svg}");
+        assert!(
+            svg.contains("<line class=\"session-end\" x1=\"250\""),
+            "{svg}"
+        );
+        assert!(svg.ends_with("</svg>"), "{svg}");
+    }
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        assert_eq!(short("sixteen-chars-ok"), "sixteen-chars-ok");
+        assert_eq!(short("seventeen-chars-x"), "seventeen-chars…");
+    }
 
     #[test]
     fn countdown_table() {

@@ -1259,6 +1259,23 @@ async fn the_timeline_is_in_the_page_with_its_text_alternative() {
 }
 
 #[wasm_bindgen_test]
+async fn a_cookie_named_like_markup_is_drawn_as_text_not_markup() {
+    fresh_browser();
+    raw_assign("<i>hi</i>=1; Path=/");
+    let page = Page::open().await;
+    page.find("svg.timeline").expect("the timeline's picture");
+    assert!(
+        page.find("svg.timeline i").is_none(),
+        "the name became an element"
+    );
+    let label = page
+        .find("svg.timeline g.bar text")
+        .and_then(|text| text.text_content())
+        .unwrap_or_default();
+    assert_eq!(label, "<i>hi</i>");
+}
+
+#[wasm_bindgen_test]
 async fn the_timeline_keeps_first_sightings_across_a_reload_and_survives_a_spoiled_record() {
     fresh_browser();
     raw_assign("theme=dark; Path=/");

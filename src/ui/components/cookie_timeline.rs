@@ -2,16 +2,12 @@ use yew::prelude::*;
 
 use super::cookie_table::use_now;
 use crate::timeline::{
-    countdown, layout, time_of_day, Life, Seen, TimelineInput, PLOT_LEFT, PLOT_RIGHT, ROW,
-    SEEN_KEY, WIDTH,
+    countdown, layout, svg_markup, time_of_day, Life, Seen, TimelineInput, SEEN_KEY,
 };
 use crate::ui::context::use_lab;
 use crate::ui::state::SessionStatus;
 use crumbs_cookies::clock::Millis;
 use crumbs_yew::{use_cookie_attributes, use_cookies, CookieAttributesState};
-
-/// The longest cookie name drawn beside its bar; the caption list has every name whole.
-const NAME_CHARS: usize = 16;
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
@@ -39,14 +35,6 @@ fn end_in_words(attributes: &CookieAttributesState, name: &str, now: Millis) -> 
         },
         Some(None) => "a session cookie (kept until the browser closes)".into(),
         None => "expiry unknown here".into(),
-    }
-}
-
-fn short(name: &str) -> String {
-    if name.chars().count() > NAME_CHARS {
-        name.chars().take(NAME_CHARS - 1).chain(['…']).collect()
-    } else {
-        name.to_owned()
     }
 }
 
@@ -133,8 +121,7 @@ pub fn CookieTimeline() -> Html {
         },
     );
 
-    // The ticks and lines reach from above the first bar down to the axis.
-    let top = geometry.bars.first().map_or(geometry.axis_y, |bar| bar.y) - ROW / 2;
+    let picture = Html::from_html_unchecked(svg_markup(&geometry, &description).into());
     html! {
         <section class="panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{ "Cookie timeline" }</h2>
@@ -142,46 +129,7 @@ pub fn CookieTimeline() -> Html {
                 to its expiry. An arrow means no end on this axis: a session cookie, an expiry the \
                 browser does not say, or one far in the future. Ticks are this tab's page loads; the \
                 dashed line is when the server session ends." }</p>
-            <svg class="timeline" role="img" aria-labelledby="timeline-title timeline-desc"
-                viewBox={format!("0 0 {WIDTH} {}", geometry.height)}>
-                <title id="timeline-title">{ "Cookie timeline" }</title>
-                <desc id="timeline-desc">{ description }</desc>
-                { for geometry.ticks.iter().map(|tick| html! {
-                    <g class="load">
-                        <line x1={tick.x.to_string()} x2={tick.x.to_string()}
-                            y1={top.to_string()} y2={(geometry.axis_y + 6).to_string()} />
-                        <text x={tick.x.to_string()} y={(geometry.axis_y + 20).to_string()}
-                            text-anchor="middle">{ format!("#{}", tick.load) }</text>
-                    </g>
-                }) }
-                { for geometry.bars.iter().map(|bar| {
-                    let y = bar.y.to_string();
-                    html! {
-                        <g class={classes!("bar", bar.open_end.then_some("open"))}>
-                            <text x={(PLOT_LEFT - 6).to_string()} y={(bar.y + 4).to_string()}
-                                text-anchor="end">{ short(&bar.name) }</text>
-                            <line x1={bar.x_start.to_string()} x2={bar.x_end.to_string()}
-                                y1={y.clone()} y2={y} />
-                            if bar.open_end {
-                                <path d={format!("M{} {}L{} {}L{} {}", bar.x_end - 7, bar.y - 5,
-                                    bar.x_end, bar.y, bar.x_end - 7, bar.y + 5)} />
-                            }
-                        </g>
-                    }
-                }) }
-                <line class="axis" x1={PLOT_LEFT.to_string()} x2={PLOT_RIGHT.to_string()}
-                    y1={geometry.axis_y.to_string()} y2={geometry.axis_y.to_string()} />
-                <g class="now">
-                    <line x1={geometry.now_x.to_string()} x2={geometry.now_x.to_string()}
-                        y1={top.to_string()} y2={geometry.axis_y.to_string()} />
-                    <text x={geometry.now_x.to_string()} y={(top - 2).to_string()}
-                        text-anchor="middle">{ "now" }</text>
-                </g>
-                if let Some(x) = geometry.session_x {
-                    <line class="session-end" x1={x.to_string()} x2={x.to_string()}
-                        y1={top.to_string()} y2={geometry.axis_y.to_string()} />
-                }
-            </svg>
+            { picture }
             <ul class="timeline-captions">
                 { for captions.into_iter().map(|caption| html! { <li>{ caption }</li> }) }
             </ul>
