@@ -214,7 +214,8 @@ pub fn layout(input: &TimelineInput) -> Geometry {
 
 /// The `sessionStorage` key of [`Seen`]: the tab's page-load times and first sightings.
 pub const SEEN_KEY: &str = "crumbs.timeline";
-const SEEN_VERSION: u64 = 1;
+/// The first row of the saved record: its format.
+const SEEN_VERSION: &str = "v2";
 /// Page loads kept: the oldest go first.
 pub const MAX_LOADS: usize = 20;
 /// Cookies remembered: a page sees at most a few hundred (browsers cap a site's jar).
@@ -237,22 +238,46 @@ impl Seen {
         saved.and_then(Self::parse).unwrap_or_default()
     }
 
-    // A typed JSON array, `[version, loads, cookies]`, rather than an object read through
-    // `serde_json::Value`: no serde derive in the lab, and no floating-point code in Wasm.
+    // Lists of strings, the shape the saved network log and the SameSite report already
+    // decode: the page's Wasm carries one JSON decoder for all three (a typed tuple cost
+    // it 5 KB of code of its own), and no floating-point code.
     fn parse(text: &str) -> Option<Self> {
-        type Saved = (u64, Vec<(u32, Millis)>, Vec<(String, Millis)>);
-        let (version, loads, cookies): Saved = serde_json::from_str(text).ok()?;
-        if version != SEEN_VERSION {
+        let rows: Vec<Vec<String>> = serde_json::from_str(text).ok()?;
+        let (version, rows) = rows.split_first()?;
+        if version.as_slice() != [SEEN_VERSION] {
             return None;
         }
-        let mut seen = Seen { loads, cookies };
+        let mut seen = Seen::default();
+        for row in rows {
+            match row.as_slice() {
+                [kind, load, at] if kind == "load" => {
+                    seen.loads.push((load.parse().ok()?, at.parse().ok()?))
+                }
+                [kind, name, at] if kind == "cookie" => {
+                    seen.cookies.push((name.clone(), at.parse().ok()?))
+                }
+                _ => return None,
+            }
+        }
         seen.bound();
         Some(seen)
     }
 
-    /// The text to save: `[1, [[load, time], …], [[name, first seen], …]]`.
+    /// The text to save: `[["v2"], ["load", "1", "TIME"], …, ["cookie", NAME, "TIME"], …]`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&(SEEN_VERSION, &self.loads, &self.cookies)).unwrap_or_default()
+        let rows = std::iter::once(vec![SEEN_VERSION.to_owned()])
+            .chain(
+                self.loads
+                    .iter()
+                    .map(|(load, at)| vec!["load".to_owned(), load.to_string(), at.to_string()]),
+            )
+            .chain(
+                self.cookies
+                    .iter()
+                    .map(|(name, at)| vec!["cookie".to_owned(), name.clone(), at.to_string()]),
+            )
+            .collect::<Vec<_>>();
+        serde_json::to_string(&rows).unwrap_or_default()
     }
 
     /// Notes page load `load` at `at`, unless already noted (a remount of the same
@@ -625,9 +650,9 @@ mod tests {
         assert_eq!(seen.cookies.len(), MAX_SEEN);
         // A saved record longer than the bounds (written by hand) is cut on reading.
         let long = format!(
-            "[1,[{}],[]]",
+            r#"[["v2"],{}]"#,
             (1..=30)
-                .map(|n| format!("[{n},{n}]"))
+                .map(|n| format!(r#"["load","{n}","{n}"]"#))
                 .collect::<Vec<_>>()
                 .join(",")
         );
@@ -641,14 +666,16 @@ mod tests {
             "not json",
             "[]",
             "null",
-            "[2,[],[]]",
-            "[1]",
+            "[1,[],[]]",
+            r#"[["v1"]]"#,
+            r#"[["v2","x"]]"#,
             r#"{"v":1,"loads":[],"seen":[]}"#,
-            "[1,[[-1,5]],[]]",
-            r#"[1,[[1,"noon"]],[]]"#,
-            "[1,[],[[3,5]]]",
-            "[1,[[1]],[]]",
-            "[1,[[1,1.5]],[]]",
+            r#"[["v2"],["load","-1","5"]]"#,
+            r#"[["v2"],["load","1","noon"]]"#,
+            r#"[["v2"],["cookie","a","1.5"]]"#,
+            r#"[["v2"],["load","1"]]"#,
+            r#"[["v2"],["tick","1","5"]]"#,
+            r#"[["v2"],[1,5]]"#,
         ] {
             assert_eq!(Seen::from_saved(Some(junk)), Seen::default(), "{junk}");
         }
