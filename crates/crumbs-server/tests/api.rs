@@ -835,3 +835,48 @@ async fn the_experiment_refuses_other_hosts_bad_ids_and_unknown_runs_with_a_sent
         .error
         .contains("saw no request of the run “r3”"));
 }
+
+// Review of 4285221: what a run keeps must not grow with the request's Cookie header (a
+// 400 KB header of `a=;a=;…` made the real server hold ~7 MB per request, 1.8 GB for
+// 64 runs × 4 kinds), and the only names the panel shows are the experiment's four.
+#[tokio::test]
+async fn a_run_keeps_only_the_experiments_names_however_many_a_request_carried() {
+    let app = app();
+    let mut cookie: String = (0..10_000).map(|n| format!("x{n}=1; ")).collect();
+    cookie.push_str("samesite.lax=1");
+    let answer = send(
+        &app,
+        "GET",
+        "/api/samesite/echo?run=big&via=fetch",
+        Some(&cookie),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    let report = send(&app, "GET", "/api/samesite/runs/big", None, Body::empty()).await;
+    assert!(
+        report.body.len() < 1024,
+        "the report of one request holds {} bytes",
+        report.body.len()
+    );
+    let body: RunBody = serde_json::from_str(&report.body).unwrap();
+    assert_eq!(
+        body.names_for(Via::Fetch),
+        Some(&["samesite.lax".to_owned()][..])
+    );
+}
+
+// Review of 4285221: Chromium keeps an overwritten cookie's creation date when the new
+// value equals the old (CookieMonster's `creation_date_to_inherit`), and its 2-minute
+// Lax-allow-unsafe window counts from that date: pressing "Set the four cookies" again
+// after 2 minutes, with the same `=1`, does not reopen the window the panel promises.
+#[tokio::test]
+async fn setting_the_cookies_again_gives_each_a_new_value() {
+    let app = app();
+    let first = send(&app, "POST", "/api/samesite/cookies", None, Body::empty()).await;
+    let again = send(&app, "POST", "/api/samesite/cookies", None, Body::empty()).await;
+    for (one, two) in first.set_cookies().iter().zip(again.set_cookies()) {
+        let pair = |line: &str| line.split(';').next().unwrap_or_default().to_owned();
+        assert_ne!(pair(one), pair(&two), "the same value twice: {one}");
+    }
+}
