@@ -1379,7 +1379,7 @@ async fn the_samesite_table_shows_the_servers_report_beside_the_cookies_this_bro
     assert_eq!(
         samesite_rows(&page),
         [
-            row(["Kept in this browser", "yes", "yes", "yes", "yes"]),
+            row(["Kept in this browser now", "yes", "yes", "yes", "yes"]),
             row([
                 "Top-level link (GET)",
                 "not sent",

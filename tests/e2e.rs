@@ -1361,7 +1361,7 @@ async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
             .await?;
         ensure!(
             page.client.current_url().await?.as_str()
-                == format!("{}/?backend=server", server.origin()),
+                == format!("{}/?backend=server#samesite", server.origin()),
             "the tab came back elsewhere: {}",
             page.client.current_url().await?
         );
@@ -1387,7 +1387,7 @@ async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
             std::iter::once("Request".to_owned())
                 .chain(names.iter().map(|n| (*n).to_owned()))
                 .collect::<Vec<_>>(),
-            std::iter::once("Kept in this browser".to_owned())
+            std::iter::once("Kept in this browser now".to_owned())
                 .chain(kept.iter().map(|k| yes_no(*k).to_owned()))
                 .collect(),
         ];
@@ -1453,6 +1453,21 @@ async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
             rows == expected,
             "{}: the page's table\n{rows:?}\nthe browser's store and the server's echo\n{expected:?}",
             page.kind.name()
+        );
+
+        // Back leaves the lab for the other site's last page, which then waits for its
+        // button instead of following its link home again.
+        let before = http_get(server.port, &format!("/api/samesite/runs/{run}"))?;
+        page.client.back().await?;
+        page.wait_for_text("Follow the link back to the lab").await?;
+        ensure!(
+            page.client.current_url().await?.as_str().starts_with(&other),
+            "Back stayed at {}",
+            page.client.current_url().await?
+        );
+        ensure!(
+            http_get(server.port, &format!("/api/samesite/runs/{run}"))? == before,
+            "going Back sent the link again"
         );
         Ok(())
     })

@@ -701,6 +701,26 @@ mod tests {
     }
 
     #[test]
+    fn a_logged_exchange_is_in_the_log_and_changes_nothing_else() {
+        let before = start().reduce(LabAction::Answered(
+            Purpose::Restore,
+            Backend::Mock,
+            ok("alice"),
+        ));
+        // The SameSite panel's: a 404 with an error body must not read as a logout.
+        let after = before.clone().reduce(LabAction::Logged(
+            Backend::Server,
+            err(404, "not_found", "this server saw no request of the run"),
+        ));
+        assert_eq!(after.log.entries.len(), before.log.entries.len() + 1);
+        assert_ne!(after.log_revision, before.log_revision);
+        assert_eq!(after.session, before.session);
+        assert_eq!(after.login_error, before.login_error);
+        assert_eq!(after.session_error, before.session_error);
+        assert_eq!(after.pending, before.pending);
+    }
+
+    #[test]
     fn invalid_input_is_an_error_without_a_request() {
         let state = start().reduce(LabAction::LoginInvalid("Type a username".into()));
         assert_eq!(state.login_error.as_deref(), Some("Type a username"));

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// One of the experiment's cookies: its name and the attributes it is set with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SameSiteCookie {
-    /// The cookie's name (its value is always `1`).
+    /// The cookie's name.
     pub name: &'static str,
     /// What follows `name=1; Path=/` in its `Set-Cookie` line.
     pub attributes: &'static str,
@@ -50,10 +50,17 @@ pub const COOKIES: [SameSiteCookie; 4] = [
 ];
 
 impl SameSiteCookie {
-    /// The `Set-Cookie` value that sets it: a session cookie on `Path=/`, not `HttpOnly`,
-    /// so the page can show whether the browser kept it.
-    pub fn set_cookie_line(&self) -> String {
-        format!("{}=1; Path=/{}", self.name, self.attributes)
+    /// The `Set-Cookie` value that sets it to `value`: a session cookie on `Path=/`, not
+    /// `HttpOnly`, so the page can show whether the browser kept it. Each setting needs a
+    /// new `value`: Chromium keeps an overwritten cookie's creation time when the value is
+    /// unchanged, and its two minutes for a cookie without SameSite count from that time.
+    pub fn set_cookie_line(&self, value: &str) -> String {
+        format!("{}={value}; Path=/{}", self.name, self.attributes)
+    }
+
+    /// Whether `name` is one of the experiment's four.
+    pub fn is_one(name: &str) -> bool {
+        COOKIES.iter().any(|cookie| cookie.name == name)
     }
 }
 
@@ -171,7 +178,7 @@ pub fn is_run_id(run: &str) -> bool {
 const HOSTS: [&str; 2] = ["127.0.0.1", "localhost"];
 
 /// The origin of `url` (`http://HOST:PORT`) when `url` is a page of this experiment: http,
-/// host `127.0.0.1` or `localhost`, a port, and only characters that are safe as they are
+/// host `127.0.0.1` or `localhost`, a port 1 to 65535 or none, and only characters that are safe as they are
 /// in a URL, an HTML attribute and a script string. Anything else is `None`, so the server
 /// never sends the tab to another host (no open redirect).
 ///
@@ -192,14 +199,21 @@ pub fn lab_origin(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("http://")?;
     let host = HOSTS.into_iter().find(|host| {
         rest.strip_prefix(host)
-            .is_some_and(|after| after.starts_with(':'))
+            .is_some_and(|after| after.is_empty() || after.starts_with([':', '/']))
     })?;
-    let after_host = &rest[host.len() + 1..];
-    let digits = after_host.bytes().take_while(u8::is_ascii_digit).count();
-    if !(1..=5).contains(&digits) {
-        return None;
-    }
-    let end = "http://".len() + host.len() + 1 + digits;
+    let after_host = &rest[host.len()..];
+    // No port (80), or a port 1 to 65535 written plainly.
+    let port_len = match after_host.strip_prefix(':') {
+        None => 0,
+        Some(port) => {
+            let digits = port.bytes().take_while(u8::is_ascii_digit).count();
+            match port[..digits].parse::<u16>() {
+                Ok(number) if number > 0 && !port.starts_with('0') => digits + 1,
+                _ => return None,
+            }
+        }
+    };
+    let end = "http://".len() + host.len() + port_len;
     match url.as_bytes().get(end) {
         None | Some(b'/') => Some(&url[..end]),
         Some(_) => None,
@@ -218,9 +232,15 @@ pub fn lab_origin(url: &str) -> Option<&str> {
 pub fn other_site(origin: &str) -> Option<String> {
     let origin = lab_origin(origin).filter(|found| found.len() == origin.len())?;
     let rest = &origin["http://".len()..];
-    let (host, port) = rest.split_once(':')?;
+    let (host, port) = rest
+        .split_once(':')
+        .map_or((rest, ""), |(host, port)| (host, port));
     let other = HOSTS.into_iter().find(|other| *other != host)?;
-    Some(format!("http://{other}:{port}"))
+    Some(if port.is_empty() {
+        format!("http://{other}")
+    } else {
+        format!("http://{other}:{port}")
+    })
 }
 
 /// `value` percent-encoded for a URL's query: everything but RFC 3986's unreserved
@@ -270,9 +290,16 @@ mod tests {
             ("http://127.0.0.1:8080", Some("http://127.0.0.1:8080")),
             ("http://localhost:1/a?b=c#d", Some("http://localhost:1")),
             ("https://127.0.0.1:8080/", None),
-            ("http://127.0.0.1/", None),
+            ("http://127.0.0.1/", Some("http://127.0.0.1")),
+            ("http://localhost", Some("http://localhost")),
             ("http://127.0.0.1:/", None),
+            ("http://127.0.0.1:0/", None),
+            ("http://127.0.0.1:08080/", None),
+            ("http://127.0.0.1:65536/", None),
+            ("http://127.0.0.1:65535/", Some("http://127.0.0.1:65535")),
             ("http://127.0.0.1:123456/", None),
+            ("http://127.0.0.1.evil/", None),
+            ("http://localhostx/", None),
             ("http://127.0.0.1:80@evil.example/", None),
             ("http://localhost.evil.example:80/", None),
             ("http://LOCALHOST:80/", None),
@@ -289,6 +316,10 @@ mod tests {
     #[test]
     fn the_other_site_of_a_whole_origin_only() {
         assert_eq!(other_site("http://127.0.0.1:8080/"), None);
+        assert_eq!(
+            other_site("http://127.0.0.1").as_deref(),
+            Some("http://localhost")
+        );
         assert_eq!(
             other_site("http://localhost:3000").as_deref(),
             Some("http://127.0.0.1:3000")
@@ -320,18 +351,17 @@ mod tests {
 
     #[test]
     fn the_cookies_set_lines_name_their_samesite() {
-        let lines: Vec<String> = COOKIES
-            .iter()
-            .map(SameSiteCookie::set_cookie_line)
-            .collect();
+        let lines: Vec<String> = COOKIES.iter().map(|c| c.set_cookie_line("7")).collect();
         assert_eq!(
             lines,
             [
-                "samesite.strict=1; Path=/; SameSite=Strict",
-                "samesite.lax=1; Path=/; SameSite=Lax",
-                "samesite.unset=1; Path=/",
-                "samesite.none=1; Path=/; SameSite=None; Secure",
+                "samesite.strict=7; Path=/; SameSite=Strict",
+                "samesite.lax=7; Path=/; SameSite=Lax",
+                "samesite.unset=7; Path=/",
+                "samesite.none=7; Path=/; SameSite=None; Secure",
             ]
         );
+        assert!(SameSiteCookie::is_one("samesite.none"));
+        assert!(!SameSiteCookie::is_one("crumbs.sid"));
     }
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     throttle: Arc<Mutex<Throttle>>,
     store_name: &'static str,
     samesite: Arc<Mutex<Runs>>,
+    /// The last value the SameSite experiment's cookies were given.
+    samesite_value: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -59,6 +61,29 @@ impl AppState {
             throttle: Arc::new(Mutex::new(Throttle::default())),
             store_name,
             samesite: Arc::new(Mutex::new(Runs::default())),
+            samesite_value: Arc::new(std::sync::atomic::AtomicI64::new(0)),
+        }
+    }
+
+    /// A value for the SameSite experiment's cookies never given before by this process:
+    /// the time in milliseconds, or one more than the last if that is not later (two
+    /// settings in one millisecond). From the clock, so a restarted server does not hand
+    /// out its first values again.
+    pub(crate) fn next_samesite_value(&self) -> i64 {
+        use std::sync::atomic::Ordering;
+        let now = now_ms();
+        let mut last = self.samesite_value.load(Ordering::Relaxed);
+        loop {
+            let next = now.max(last.saturating_add(1));
+            match self.samesite_value.compare_exchange_weak(
+                last,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
         }
     }
 

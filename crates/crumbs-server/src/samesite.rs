@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use crumbs_protocol::api::Reason;
 use crumbs_protocol::samesite::{
-    encode_query_value, is_run_id, lab_origin, other_site, Carried, RunBody, Via, COOKIES,
+    encode_query_value, is_run_id, lab_origin, other_site, Carried, RunBody, SameSiteCookie, Via,
+    COOKIES,
 };
 use serde::Deserialize;
 
@@ -62,11 +63,13 @@ impl Runs {
     }
 }
 
-/// `POST /api/samesite/cookies`: `204` with the four cookies.
-pub async fn set_cookies() -> Response {
+/// `POST /api/samesite/cookies`: `204` with the four cookies, valued with a number never
+/// given before (see [`AppState::next_samesite_value`]).
+pub async fn set_cookies(State(state): State<AppState>) -> Response {
+    let value = state.next_samesite_value().to_string();
     let mut response = StatusCode::NO_CONTENT.into_response();
     for cookie in COOKIES {
-        if let Ok(line) = HeaderValue::from_str(&cookie.set_cookie_line()) {
+        if let Ok(line) = HeaderValue::from_str(&cookie.set_cookie_line(&value)) {
             response.headers_mut().append(SET_COOKIE, line);
         }
     }
@@ -86,14 +89,26 @@ pub struct RunQuery {
 /// The run id and the lab's address (and its origin) from `query`, or the sentence of
 /// the `400` that says what is wrong.
 fn run_and_back(query: &RunQuery) -> Result<(&str, &str, &str), String> {
-    let run = query.run.as_deref().unwrap_or_default();
+    let Some(run) = query.run.as_deref() else {
+        return Err(
+            "the address gives no run id (run=…): start the experiment from the lab's \
+                    SameSite panel"
+                .to_owned(),
+        );
+    };
     if !is_run_id(run) {
         return Err(format!(
             "the run id “{run}” is not 1 to 32 letters, digits or dashes: start the experiment \
              from the lab's SameSite panel"
         ));
     }
-    let back = query.back.as_deref().unwrap_or_default();
+    let Some(back) = query.back.as_deref() else {
+        return Err(
+            "the address gives no lab address to come back to (back=…): start the \
+                    experiment from the lab's SameSite panel"
+                .to_owned(),
+        );
+    };
     let Some(origin) = lab_origin(back) else {
         return Err(format!(
             "the lab's address “{back}” is not on http://127.0.0.1:PORT or \
@@ -128,7 +143,7 @@ pub async fn visit(
              a top-level <code>GET</code>, and its answer leads back to the lab.</p>\n\
              <p><a id=\"link\" href=\"{echo}&amp;via=link&amp;back={back_param}\">Follow the \
              link back to the lab</a></p>\n\
-             <script>document.getElementById(\"link\").click();</script>"
+             <script>if (!{BACK_FORWARD}) document.getElementById(\"link\").click();</script>"
         )
     } else {
         format!(
@@ -143,7 +158,7 @@ pub async fn visit(
              const img = document.getElementById(\"img\");\n\
              const loaded = new Promise(done => {{ if (img.complete) done(); else img.onload = img.onerror = done; }});\n\
              const fetched = fetch(\"{echo}&via=fetch\", {{credentials: \"include\", mode: \"no-cors\"}}).catch(() => {{}});\n\
-             Promise.all([loaded, fetched]).then(() => document.getElementById(\"form\").submit());\n\
+             if (!{BACK_FORWARD}) Promise.all([loaded, fetched]).then(() => document.getElementById(\"form\").submit());\n\
              </script>"
         )
     };
@@ -168,6 +183,12 @@ pub async fn visit(
     response
 }
 
+/// A script condition: this page was reached with Back or Forward. Its steps then wait for
+/// the buttons: the page is not cached (`no-store`), and replaying them would send the
+/// tab straight back to the lab (Back could never leave it) and note the run again.
+const BACK_FORWARD: &str =
+    "((performance.getEntriesByType(\"navigation\")[0] || {}).type === \"back_forward\")";
+
 /// The smallest GIF (1×1, transparent): the `<img>`'s answer, so the page sees it load.
 const PIXEL: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b";
 
@@ -184,7 +205,11 @@ pub async fn echo(
         Ok(query) => query,
         Err(why) => return bad_request(format!("the address's query cannot be read ({why})")),
     };
-    let via_key = query.via.as_deref().unwrap_or_default();
+    let Some(via_key) = query.via.as_deref() else {
+        return bad_request(
+            "the address gives no kind of request (via=link, form, fetch or img)".to_owned(),
+        );
+    };
     let Some(via) = Via::from_key(via_key) else {
         return bad_request(format!(
             "the kind of request “{via_key}” is not one this experiment sends: link, form, \
@@ -194,7 +219,7 @@ pub async fn echo(
     let run = query.run.as_deref().unwrap_or_default();
     if !is_run_id(run) {
         return bad_request(format!(
-            "the run id “{run}” is not 1 to 32 letters, digits or dashes"
+            "the run id “{run}” is not 1 to 32 letters, digits or dashes (run=…)"
         ));
     }
     // Where a navigation goes next, checked before anything is noted.
@@ -212,7 +237,15 @@ pub async fn echo(
             Err(why) => return bad_request(why),
         },
     };
-    state.record_samesite(run, via, cookie_names(&headers));
+    // Only the experiment's four, each once: what a run keeps cannot grow with the
+    // Cookie header.
+    let mut names: Vec<String> = Vec::new();
+    for name in cookie_names(&headers) {
+        if SameSiteCookie::is_one(&name) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    state.record_samesite(run, via, names);
     let mut response = match (via, next) {
         (Via::Image, _) => ([(CONTENT_TYPE, "image/gif")], PIXEL).into_response(),
         (_, Some(next)) => match HeaderValue::from_str(&next) {

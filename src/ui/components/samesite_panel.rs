@@ -48,15 +48,16 @@ pub fn SameSitePanel() -> Html {
     let ctx = use_lab();
     let cookies = use_cookies();
     let shown = use_state(|| None as Shown);
+    let section = use_node_ref();
     let server = ctx.state.backend == Backend::Server;
     // Sends `request` to the real server, logs it, and shows what `read` makes of it: the
     // cookies set (`204`), or the run's report (`200`); anything else is the server's
     // sentence.
     let send = {
-        let (ctx, shown) = (ctx.clone(), shown.clone());
+        let (ctx, shown, section) = (ctx.clone(), shown.clone(), section.clone());
         Rc::new(move |request: Request| {
             let (transport, dispatcher) = (ctx.lab.transport(), ctx.state.dispatcher());
-            let shown = shown.clone();
+            let (shown, section) = (shown.clone(), section.clone());
             yew::platform::spawn_local(async move {
                 let exchange = Rc::new(transport.send(request).await);
                 let body = &exchange.response.body;
@@ -65,10 +66,26 @@ pub fn SameSitePanel() -> Html {
                     200 => serde_json::from_str(body)
                         .map(Some)
                         .map_err(|why| format!("the server's report could not be read ({why})")),
-                    _ => Err(serde_json::from_str::<ErrorBody>(body)
-                        .map_or_else(|_| exchange.summary(), |error| error.error)),
+                    status => {
+                        if status == 404 {
+                            // A run the server forgot (a restart) stays forgotten: the next
+                            // load does not say so again.
+                            if let Some(storage) = session_storage() {
+                                let _ = storage.remove_item(RUN_KEY);
+                            }
+                        }
+                        Err(serde_json::from_str::<ErrorBody>(body)
+                            .map_or_else(|_| exchange.summary(), |error| error.error))
+                    }
                 }));
                 dispatcher.dispatch(LabAction::Logged(Backend::Server, exchange));
+                // Home from the other site (the address ends in #samesite): show the answer.
+                let home = web_sys::window()
+                    .and_then(|window| window.location().hash().ok())
+                    .is_some_and(|hash| hash == "#samesite");
+                if let (true, Some(section)) = (home, section.cast::<web_sys::Element>()) {
+                    section.scroll_into_view();
+                }
             });
         })
     };
@@ -84,11 +101,21 @@ pub fn SameSitePanel() -> Html {
         });
     }
     let location = web_sys::window().map(|window| window.location());
-    let href = location
-        .as_ref()
-        .and_then(|location| location.href().ok())
-        .unwrap_or_default();
-    let here = lab_origin(&href).unwrap_or_default().to_owned();
+    let read = |part: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location
+            .as_ref()
+            .and_then(|location| part(location).ok())
+            .unwrap_or_default()
+    };
+    let here = read(web_sys::Location::origin);
+    // Where the tab comes home to: this address without its fragment, unless it holds
+    // characters the server does not pass on, then the lab's plain address.
+    let href = read(web_sys::Location::href);
+    let href = href.split('#').next().unwrap_or_default();
+    let back = match lab_origin(href) {
+        Some(_) => format!("{href}#samesite"),
+        None => format!("{here}/?backend=server#samesite"),
+    };
     let body = match (server, other_site(&here)) {
         (false, _) => html! { <p class="explain">{ "This experiment needs the real server (make \
         serve-server, then “Real server” above): the in-page mock sends no request a browser \
@@ -109,7 +136,7 @@ pub fn SameSitePanel() -> Html {
                     let run = SystemClock.now().to_string();
                     let saved = session_storage()
                         .is_some_and(|storage| storage.set_item(RUN_KEY, &run).is_ok());
-                    match (saved, visit_url(&href, &run), &location) {
+                    match (saved, visit_url(&back, &run), &location) {
                         (true, Some(url), Some(location)) if location.assign(&url).is_ok() => {}
                         _ => shown.set(Some(Err("this tab refused to keep the run's id \
                             (sessionStorage), so the lab could not find its report on return: \
@@ -130,7 +157,8 @@ pub fn SameSitePanel() -> Html {
                             "no"
                         }
                     });
-                    html! {
+                    let none_kept = kept.iter().all(|kept| *kept == "no");
+                    html! {<>
                         <div class="table-scroll">
                             <table class="samesite">
                                 <caption>{ format!("What each request from {other} carried") }</caption>
@@ -138,7 +166,7 @@ pub fn SameSitePanel() -> Html {
                                     { for COOKIES.iter().map(|c| html! { <th scope="col">{ c.name }</th> }) }
                                 </tr></thead>
                                 <tbody>
-                                    { row("Kept in this browser", kept) }
+                                    { row("Kept in this browser now", kept) }
                                     { for Via::ALL.into_iter().map(|via| row(via_label(via), match run.names_for(via) {
                                         Some(names) => COOKIES.map(|c| {
                                             if names.iter().any(|name| name == c.name) { "sent" } else { "not sent" }
@@ -148,7 +176,11 @@ pub fn SameSitePanel() -> Html {
                                 </tbody>
                             </table>
                         </div>
-                    }
+                        if none_kept {
+                            <p class="explain">{ "This browser holds none of the four cookies now: \
+                                “Set the four cookies” sets them." }</p>
+                        }
+                    </>}
                 }
                 Some(Err(why)) => html! {
                     <p role="alert" class="error">{ format!("The SameSite experiment failed: {why}") }</p>
@@ -173,7 +205,7 @@ pub fn SameSitePanel() -> Html {
         }
     };
     html! {
-        <section class="panel" aria-labelledby="samesite-heading">
+        <section class="panel" aria-labelledby="samesite-heading" ref={section}>
             <h2 id="samesite-heading">{ "SameSite, for real" }</h2>
             { body }
         </section>
