@@ -1361,7 +1361,7 @@ async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
             .await?;
         ensure!(
             page.client.current_url().await?.as_str()
-                == format!("{}/?backend=server#samesite", server.origin()),
+                == format!("{}/?backend=server", server.origin()),
             "the tab came back elsewhere: {}",
             page.client.current_url().await?
         );
@@ -1374,6 +1374,18 @@ async fn s18_the_samesite_table_is_what_the_browser_sent_and_the_server_saw() {
             )
             .await?;
         let rows: Vec<Vec<String>> = serde_json::from_value(rows)?;
+        // Home at the panel: the browser scrolled to `#samesite`.
+        let top = page
+            .client
+            .execute(
+                "return document.getElementById('samesite').getBoundingClientRect().top;",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            top.as_f64().is_some_and(|top| top.abs() < 5.0),
+            "the panel is {top} px from the top of the window"
+        );
         let run = page
             .client
             .execute("return sessionStorage.getItem('crumbs.samesite-run');", vec![])

@@ -28,6 +28,9 @@ pub enum Purpose {
     Logout,
     /// A check right after the cookie was forged.
     Forge,
+    /// The SameSite experiment's (real server only): setting its cookies, or asking what
+    /// a run carried. Its answer is kept as it is, for the panel to read.
+    SameSite,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +151,8 @@ pub struct LabState {
     /// (`X-Crumbs-Cookie-Names`); `None` before one, after a login or logout (whose
     /// requests say nothing of the cookie their answers set or clear), or when it did not say.
     pub received: Option<Vec<String>>,
+    /// The SameSite experiment's last answer.
+    pub samesite: Option<Rc<Exchange>>,
     /// Which login cookies were in the jar when this page loaded.
     pub cookies_at_load: CookiesAtLoad,
     pub session: SessionStatus,
@@ -190,6 +195,7 @@ impl LabState {
             wanted: Backend::Mock,
             probe: ServerProbe::Looking,
             received: None,
+            samesite: None,
             cookies_at_load,
             session: SessionStatus::Checking,
             pending: None,
@@ -268,8 +274,6 @@ pub enum LabAction {
     Sending(Purpose),
     /// An answer, from the backend the request went to.
     Answered(Purpose, Backend, Rc<Exchange>),
-    /// An exchange that changes nothing but the log (the SameSite experiment's).
-    Logged(Backend, Rc<Exchange>),
     /// The form was not sent: what to fix.
     LoginInvalid(String),
     Forged(String),
@@ -365,6 +369,7 @@ impl Reducible for LabState {
                 state.session_error = None;
                 state.settings_error = None;
                 state.received = None;
+                state.samesite = None;
             }
             LabAction::BackendNotKept(why) => state.settings_error = Some(capitalize(&why)),
             LabAction::StrategyChanged(strategy) => {
@@ -400,17 +405,10 @@ impl Reducible for LabState {
                 }
                 state.log_unsaved = unsaved;
             }
-            LabAction::Logged(backend, exchange) => {
-                state.log.push(LogEntry {
-                    backend,
-                    page_load: state.page_load,
-                    exchange,
-                });
-                state.log_revision = state.log_revision.wrapping_add(1);
-            }
             LabAction::Answered(purpose, backend, exchange) => {
                 let answer = read_answer(&exchange);
                 let received = received_cookie_names(&exchange.response);
+                let kept = exchange.clone();
                 state.log.push(LogEntry {
                     backend,
                     page_load: state.page_load,
@@ -425,12 +423,17 @@ impl Reducible for LabState {
                 if state.pending == Some(purpose) {
                     state.pending = None;
                 }
+                // It says nothing of the login: the panel reads it whole.
+                if purpose == Purpose::SameSite {
+                    state.samesite = Some(kept);
+                    return Rc::new(state);
+                }
                 if backend == Backend::Server {
                     // Only a session check tells what the browser holds: a login's request
                     // went out before its answer set the cookie, a logout's answer cleared it.
                     state.received = match purpose {
                         Purpose::Restore | Purpose::Check | Purpose::Forge => received,
-                        Purpose::Login | Purpose::Logout => None,
+                        Purpose::Login | Purpose::Logout | Purpose::SameSite => None,
                     };
                 }
                 apply_answer(&mut state, purpose, answer);
@@ -498,6 +501,8 @@ fn apply_answer(state: &mut LabState, purpose: Purpose, answer: Answer) {
             }
             state.session = status_from(answer);
         }
+        // Kept whole before this is reached (see `Answered`).
+        (Purpose::SameSite, _) => {}
         (Purpose::Restore | Purpose::Check, answer) => {
             state.session_error = None;
             state.session = status_from(answer)
@@ -701,18 +706,24 @@ mod tests {
     }
 
     #[test]
-    fn a_logged_exchange_is_in_the_log_and_changes_nothing_else() {
+    fn a_samesite_answer_is_logged_and_kept_for_the_panel_and_changes_nothing_else() {
         let before = start().reduce(LabAction::Answered(
             Purpose::Restore,
             Backend::Mock,
             ok("alice"),
         ));
-        // The SameSite panel's: a 404 with an error body must not read as a logout.
-        let after = before.clone().reduce(LabAction::Logged(
-            Backend::Server,
-            err(404, "not_found", "this server saw no request of the run"),
+        // A 404 with an error body must not read as a logout.
+        let answer = err(404, "not_found", "this server saw no request of the run");
+        let after = before.clone().reduce(LabAction::Answered(
+            Purpose::SameSite,
+            Backend::Mock,
+            answer.clone(),
         ));
         assert_eq!(after.log.entries.len(), before.log.entries.len() + 1);
+        assert!(after
+            .samesite
+            .as_ref()
+            .is_some_and(|kept| Rc::ptr_eq(kept, &answer)));
         assert_ne!(after.log_revision, before.log_revision);
         assert_eq!(after.session, before.session);
         assert_eq!(after.login_error, before.login_error);

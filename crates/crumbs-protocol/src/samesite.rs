@@ -221,7 +221,9 @@ pub fn lab_origin(url: &str) -> Option<&str> {
 }
 
 /// The same server under its other loopback name: `http://127.0.0.1:8080` ↔
-/// `http://localhost:8080`. `None` when `origin` is neither.
+/// `http://localhost:8080`. `None` when `origin` is neither (with a port 1 to 65535, or
+/// none). Kept apart from [`lab_origin`], which the page does not need: this is all the
+/// page's Wasm carries of the addresses.
 ///
 /// ```
 /// use crumbs_protocol::samesite::other_site;
@@ -230,17 +232,18 @@ pub fn lab_origin(url: &str) -> Option<&str> {
 /// assert_eq!(other_site("http://192.168.1.2:8080"), None);
 /// ```
 pub fn other_site(origin: &str) -> Option<String> {
-    let origin = lab_origin(origin).filter(|found| found.len() == origin.len())?;
-    let rest = &origin["http://".len()..];
-    let (host, port) = rest
-        .split_once(':')
-        .map_or((rest, ""), |(host, port)| (host, port));
-    let other = HOSTS.into_iter().find(|other| *other != host)?;
-    Some(if port.is_empty() {
-        format!("http://{other}")
+    let (port, other) = if let Some(port) = origin.strip_prefix("http://127.0.0.1") {
+        (port, HOSTS[1])
     } else {
-        format!("http://{other}:{port}")
-    })
+        (origin.strip_prefix("http://localhost")?, HOSTS[0])
+    };
+    let plain = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(number) => {
+            !number.starts_with('0') && number.parse::<u16>().is_ok_and(|number| number > 0)
+        }
+    };
+    plain.then(|| format!("http://{other}{port}"))
 }
 
 /// `value` percent-encoded for a URL's query: everything but RFC 3986's unreserved
@@ -259,23 +262,25 @@ pub fn encode_query_value(value: &str) -> String {
     encoded
 }
 
-/// Where the lab at `back` (its whole address, to come back to) sends the tab to start
-/// run `run`: the visit page on the other site. `None` when `back` is not on
-/// `127.0.0.1` or `localhost` (see [`lab_origin`]).
+/// Where the lab at `origin` sends the tab to start run `run`: the visit page on the other
+/// site, told to come home to the lab's own address with the real server chosen
+/// (`/?backend=server`, at the panel: `#samesite`). `None` when `origin` is not on
+/// `127.0.0.1` or `localhost` (see [`other_site`]).
 ///
 /// ```
 /// use crumbs_protocol::samesite::visit_url;
 /// assert_eq!(
-///     visit_url("http://127.0.0.1:8080/?backend=server", "r1").as_deref(),
-///     Some("http://localhost:8080/api/samesite/visit?run=r1&back=http%3A%2F%2F127.0.0.1%3A8080%2F%3Fbackend%3Dserver"),
+///     visit_url("http://127.0.0.1:8080", "r1").as_deref(),
+///     Some("http://localhost:8080/api/samesite/visit?run=r1&back=http%3A%2F%2F127.0.0.1%3A8080%2F%3Fbackend%3Dserver%23samesite"),
 /// );
+/// assert_eq!(visit_url("http://example.com", "r1"), None);
 /// ```
-pub fn visit_url(back: &str, run: &str) -> Option<String> {
-    let other = other_site(lab_origin(back)?)?;
+pub fn visit_url(origin: &str, run: &str) -> Option<String> {
+    let other = other_site(origin)?;
     Some(format!(
         "{other}/api/samesite/visit?run={}&back={}",
         encode_query_value(run),
-        encode_query_value(back)
+        encode_query_value(&format!("{origin}/?backend=server#samesite"))
     ))
 }
 
@@ -315,7 +320,22 @@ mod tests {
 
     #[test]
     fn the_other_site_of_a_whole_origin_only() {
-        assert_eq!(other_site("http://127.0.0.1:8080/"), None);
+        for origin in [
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:080",
+            "http://127.0.0.1:65536",
+            "http://127.0.0.1:",
+            "http://127.0.0.1.evil",
+            "http://localhostx",
+            "https://localhost:1",
+        ] {
+            assert_eq!(other_site(origin), None, "{origin}");
+        }
+        assert_eq!(
+            other_site("http://localhost:65535").as_deref(),
+            Some("http://127.0.0.1:65535")
+        );
         assert_eq!(
             other_site("http://127.0.0.1").as_deref(),
             Some("http://localhost")

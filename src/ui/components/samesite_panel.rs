@@ -1,15 +1,13 @@
-use std::rc::Rc;
-
 use crumbs_cookies::clock::{Clock, SystemClock};
 use crumbs_protocol::api::ErrorBody;
-use crumbs_protocol::samesite::{lab_origin, other_site, visit_url, RunBody, Via, COOKIES};
+use crumbs_protocol::samesite::{other_site, visit_url, RunBody, Via, COOKIES};
 use crumbs_protocol::Request;
 use crumbs_yew::use_cookies;
 use yew::prelude::*;
 
 use crate::backend::Backend;
 use crate::ui::context::use_lab;
-use crate::ui::state::LabAction;
+use crate::ui::state::Purpose;
 
 /// Where the tab keeps the id of its last run while it visits the other site.
 pub const RUN_KEY: &str = "crumbs.samesite-run";
@@ -47,75 +45,79 @@ fn via_label(via: Via) -> &'static str {
 pub fn SameSitePanel() -> Html {
     let ctx = use_lab();
     let cookies = use_cookies();
-    let shown = use_state(|| None as Shown);
-    let section = use_node_ref();
+    // Why the tab could not set off for the other site, if it could not.
+    let refused = use_state(|| None::<String>);
     let server = ctx.state.backend == Backend::Server;
-    // Sends `request` to the real server, logs it, and shows what `read` makes of it: the
-    // cookies set (`204`), or the run's report (`200`); anything else is the server's
-    // sentence.
-    let send = {
-        let (ctx, shown, section) = (ctx.clone(), shown.clone(), section.clone());
-        Rc::new(move |request: Request| {
-            let (transport, dispatcher) = (ctx.lab.transport(), ctx.state.dispatcher());
-            let (shown, section) = (shown.clone(), section.clone());
-            yew::platform::spawn_local(async move {
-                let exchange = Rc::new(transport.send(request).await);
-                let body = &exchange.response.body;
-                shown.set(Some(match exchange.response.status {
-                    204 => Ok(None),
-                    200 => serde_json::from_str(body)
-                        .map(Some)
-                        .map_err(|why| format!("the server's report could not be read ({why})")),
-                    status => {
-                        if status == 404 {
-                            // A run the server forgot (a restart) stays forgotten: the next
-                            // load does not say so again.
-                            if let Some(storage) = session_storage() {
-                                let _ = storage.remove_item(RUN_KEY);
-                            }
-                        }
-                        Err(serde_json::from_str::<ErrorBody>(body)
-                            .map_or_else(|_| exchange.summary(), |error| error.error))
-                    }
-                }));
-                dispatcher.dispatch(LabAction::Logged(Backend::Server, exchange));
-                // Home from the other site (the address ends in #samesite): show the answer.
-                let home = web_sys::window()
-                    .and_then(|window| window.location().hash().ok())
-                    .is_some_and(|hash| hash == "#samesite");
-                if let (true, Some(section)) = (home, section.cast::<web_sys::Element>()) {
-                    section.scroll_into_view();
-                }
-            });
-        })
-    };
     {
-        // Back from the other site (or reloaded): ask the server what the saved run carried.
-        let send = send.clone();
+        // Home from the other site (or reloaded): ask the server what the saved run carried.
+        let ctx = ctx.clone();
         use_effect_with(server, move |&server| {
             let run =
                 session_storage().and_then(|storage| storage.get_item(RUN_KEY).ok().flatten());
             if let (true, Some(run)) = (server, run) {
-                send(Request::get(&format!("/api/samesite/runs/{run}")));
+                ctx.send(
+                    Purpose::SameSite,
+                    Request::get(&format!("/api/samesite/runs/{run}")),
+                );
             }
         });
     }
-    let location = web_sys::window().map(|window| window.location());
-    let read = |part: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
-        location
+    // The server's last answer: the cookies set (`204`), a run's report (`200`), or its
+    // sentence.
+    let answer: Shown = ctx.state.samesite.as_deref().map(|exchange| {
+        let body = &exchange.response.body;
+        match exchange.response.status {
+            204 => Ok(None),
+            200 => serde_json::from_str(body)
+                .map(Some)
+                .map_err(|why| format!("the server's report could not be read ({why})")),
+            status => {
+                if status == 404 {
+                    // A run the server forgot (a restart) stays forgotten: the next load
+                    // does not say so again.
+                    if let Some(storage) = session_storage() {
+                        let _ = storage.remove_item(RUN_KEY);
+                    }
+                }
+                Err(serde_json::from_str::<ErrorBody>(body)
+                    .map_or_else(|_| exchange.summary(), |error| error.error))
+            }
+        }
+    });
+    let reported = matches!(answer, Some(Ok(Some(_))));
+    // Home from the other site (the address ends in `#samesite`): once the report is in,
+    // show it, and drop the fragment so a later render or reload leaves the page be. The
+    // browser's own jump to the fragment came before the page was drawn.
+    use_effect(move || {
+        let window = web_sys::window();
+        let home = window
             .as_ref()
-            .and_then(|location| part(location).ok())
-            .unwrap_or_default()
+            .and_then(|window| window.location().hash().ok());
+        if let (true, Some(window), Some("#samesite")) = (reported, &window, home.as_deref()) {
+            if let Some(panel) = window
+                .document()
+                .and_then(|d| d.get_element_by_id("samesite"))
+            {
+                panel.scroll_into_view();
+            }
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some("/?backend=server"),
+                );
+            }
+        }
+    });
+    let shown = match &*refused {
+        Some(why) => Some(Err(why.clone())),
+        None => answer,
     };
-    let here = read(web_sys::Location::origin);
-    // Where the tab comes home to: this address without its fragment, unless it holds
-    // characters the server does not pass on, then the lab's plain address.
-    let href = read(web_sys::Location::href);
-    let href = href.split('#').next().unwrap_or_default();
-    let back = match lab_origin(href) {
-        Some(_) => format!("{href}#samesite"),
-        None => format!("{here}/?backend=server#samesite"),
-    };
+    let location = web_sys::window().map(|window| window.location());
+    let here = location
+        .as_ref()
+        .and_then(|location| location.origin().ok())
+        .unwrap_or_default();
     let body = match (server, other_site(&here)) {
         (false, _) => html! { <p class="explain">{ "This experiment needs the real server (make \
         serve-server, then “Real server” above): the in-page mock sends no request a browser \
@@ -124,28 +126,34 @@ pub fn SameSitePanel() -> Html {
         http://localhost:PORT: the experiment needs those two names for one server." }</p> },
         (true, Some(other)) => {
             let set = {
-                let send = send.clone();
+                let (ctx, refused) = (ctx.clone(), refused.clone());
                 Callback::from(move |_: MouseEvent| {
-                    send(Request::post("/api/samesite/cookies", ""));
+                    refused.set(None);
+                    ctx.send(
+                        Purpose::SameSite,
+                        Request::post("/api/samesite/cookies", ""),
+                    );
                 })
             };
             let go = {
-                let shown = shown.clone();
+                let (refused, here) = (refused.clone(), here.clone());
                 Callback::from(move |_: MouseEvent| {
                     // Unique in this tab; not a secret: it only names what the server noted.
                     let run = SystemClock.now().to_string();
                     let saved = session_storage()
                         .is_some_and(|storage| storage.set_item(RUN_KEY, &run).is_ok());
-                    match (saved, visit_url(&back, &run), &location) {
+                    match (saved, visit_url(&here, &run), &location) {
                         (true, Some(url), Some(location)) if location.assign(&url).is_ok() => {}
-                        _ => shown.set(Some(Err("this tab refused to keep the run's id \
+                        _ => refused.set(Some(
+                            "this tab refused to keep the run's id \
                             (sessionStorage), so the lab could not find its report on return: \
                             nothing was sent"
-                            .to_owned()))),
+                                .to_owned(),
+                        )),
                     }
                 })
             };
-            let result = match &*shown {
+            let result = match &shown {
                 Some(Ok(None)) => html! { <p role="status">{ "The server set the four cookies. \
                 Send the requests within 2 minutes to see Chromium let a cookie without \
                 SameSite ride on a cross-site form POST; later it does not." }</p> },
@@ -197,7 +205,8 @@ pub fn SameSitePanel() -> Html {
                     in Firefox; None rides on all four unless the browser keeps third-party \
                     cookies apart (blocked, or partitioned by site).") }</p>
                 <div class="buttons">
-                    <button type="button" onclick={set}>{ "Set the four cookies" }</button>
+                    <button type="button" onclick={set}
+                        disabled={ctx.state.pending == Some(Purpose::SameSite)}>{ "Set the four cookies" }</button>
                     <button type="button" onclick={go}>{ format!("Send four requests from {other}") }</button>
                 </div>
                 { result }
@@ -205,7 +214,7 @@ pub fn SameSitePanel() -> Html {
         }
     };
     html! {
-        <section class="panel" aria-labelledby="samesite-heading" ref={section}>
+        <section class="panel" id="samesite" aria-labelledby="samesite-heading">
             <h2 id="samesite-heading">{ "SameSite, for real" }</h2>
             { body }
         </section>
