@@ -156,17 +156,22 @@ pub fn CookieTimeline() -> Html {
                 }) }
                 { for geometry.bars.iter().map(|bar| {
                     let y = bar.y.to_string();
-                    html! {
-                        <g class={classes!("bar", bar.open_end.then_some("open"))}>
-                            <text x={(PLOT_LEFT - 6).to_string()} y={(bar.y + 4).to_string()}
-                                text-anchor="end">{ short(&bar.name) }</text>
-                            <line x1={bar.x_start.to_string()} x2={bar.x_end.to_string()}
-                                y1={y.clone()} y2={y} />
-                            if bar.open_end {
-                                <path d={format!("M{} {}L{} {}L{} {}", bar.x_end - 7, bar.y - 5,
-                                    bar.x_end, bar.y, bar.x_end - 7, bar.y + 5)} />
-                            }
-                        </g>
+                    let parts = html! { <>
+                        <text x={(PLOT_LEFT - 6).to_string()} y={(bar.y + 4).to_string()}
+                            text-anchor="end">{ short(&bar.name) }</text>
+                        <line x1={bar.x_start.to_string()} x2={bar.x_end.to_string()}
+                            y1={y.clone()} y2={y} />
+                        if bar.open_end {
+                            <path d={format!("M{} {}L{} {}L{} {}", bar.x_end - 7, bar.y - 5,
+                                bar.x_end, bar.y, bar.x_end - 7, bar.y + 5)} />
+                        }
+                    </> };
+                    // "bar open" or "bar": literal class lists, not `classes!` (see
+                    // `forge_panel::report_box`); both a `g`, so a change patches it.
+                    if bar.open_end {
+                        html! { <g class="bar open">{ parts }</g> }
+                    } else {
+                        html! { <g class="bar">{ parts }</g> }
                     }
                 }) }
                 <line class="axis" x1={PLOT_LEFT.to_string()} x2={PLOT_RIGHT.to_string()}
