@@ -1,4 +1,5 @@
-//! One component per file.
+//! One component per file; the server switches' parts, plain functions, have a file each
+//! too.
 
 mod backend_switch;
 mod cookie_editor;
@@ -7,20 +8,19 @@ mod cookie_timeline;
 mod forge_panel;
 mod login_form;
 mod network_log;
+mod server_switches;
 mod session_panel;
 mod store_switch;
 mod strategy_switch;
 
-pub use backend_switch::{BackendSwitch, RealServerFacts};
 pub use cookie_editor::CookieEditor;
 pub use cookie_table::CookieTable;
 pub use cookie_timeline::CookieTimeline;
 pub use forge_panel::ForgePanel;
 pub use login_form::LoginForm;
 pub use network_log::NetworkLog;
+pub use server_switches::ServerSwitches;
 pub use session_panel::SessionPanel;
-pub use store_switch::StoreSwitch;
-pub use strategy_switch::StrategySwitch;
 
 use web_sys::HtmlInputElement;
 use yew::{Callback, InputEvent, TargetCast, UseStateHandle};
