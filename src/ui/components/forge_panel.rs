@@ -8,17 +8,23 @@ use crate::backend::Backend;
 use crate::forge::{
     curl_command, forge_precondition, forged_cookie, script_forgery_line, ScriptWrite,
 };
-use crate::ui::context::use_lab;
+use crate::ui::context::{use_lab, LabContext};
 use crate::ui::state::{capitalize, LabAction, Purpose};
 
 /// Rewrites the login cookie as a user could in devtools, then asks the server. With the
 /// real server, tries what any page script could, and gives the command that can.
+///
+/// One component for both backends (the real server's part is [`script_forge`]): a Yew
+/// component costs the page about 0.5 KB gzip of Wasm. The mock's error is this
+/// component's and outlives switches; the real server's lives in the lab's state, which
+/// forgets it at every change of backend, as a component of its own, mounted afresh at
+/// each turn to the real server, did.
 #[component]
 pub fn ForgePanel() -> Html {
     let ctx = use_lab();
     let error = use_state(|| None::<String>);
     if ctx.state.backend == Backend::Server {
-        return html! { <ScriptForge /> };
+        return script_forge(&ctx);
     }
     let strategy = ctx.state.strategy;
     let forge = {
@@ -72,18 +78,14 @@ pub fn ForgePanel() -> Html {
 
 /// Forge with the real server: a `document.cookie` write of `crumbs.sid`, what the browser
 /// did with it, what the server then said, and the `curl` command that sends any cookie.
-#[component]
-fn ScriptForge() -> Html {
-    let ctx = use_lab();
-    let error = use_state(|| None::<String>);
+fn script_forge(ctx: &LabContext) -> Html {
     let forge = {
-        let (ctx, error) = (ctx.clone(), error.clone());
+        let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
             let jar = &ctx.lab.jar;
             let line = script_forgery_line();
             match jar.write_raw(&line) {
                 Ok(()) => {
-                    error.set(None);
                     let read_back = jar.get(SESSION_COOKIE).ok().flatten();
                     let write = ScriptWrite::from_read_back(read_back.as_deref());
                     ctx.dispatch(LabAction::ForgedByScript(
@@ -92,7 +94,9 @@ fn ScriptForge() -> Html {
                     ));
                     ctx.check_session(Purpose::Forge);
                 }
-                Err(why) => error.set(Some(capitalize(&why.to_string()))),
+                Err(why) => {
+                    ctx.dispatch(LabAction::ScriptForgeFailed(capitalize(&why.to_string())))
+                }
             }
         })
     };
@@ -109,7 +113,7 @@ fn ScriptForge() -> Html {
                 back to see what the browser did, then asks the server who you are." }</p>
             <button type="button" onclick={forge}
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
-            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(error) = &ctx.state.script_forge_error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
                 { report_box(report.fooled(), html! { <>
                     <p>{ "Script wrote: " }<code>{ &report.forged }</code></p>
