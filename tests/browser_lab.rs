@@ -360,6 +360,14 @@ async fn a_wrong_password_and_an_empty_name_are_clear_errors() {
     page.log_in("alice", "guess").await;
     page.wait_for("Unknown user or wrong password").await;
     assert!(page.text().contains("Not logged in"));
+    // The refused login's line in the network log is marked as failed.
+    let refused = page
+        .find("li.exchange .summary.failed")
+        .expect("the 401's summary");
+    assert_eq!(
+        refused.get_attribute("class").as_deref(),
+        Some("summary failed")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -371,6 +379,13 @@ async fn a_forged_session_cookie_is_rejected_and_explained() {
     page.wait_for("Logged in as bob").await;
     page.click("Forge").await;
     page.wait_for("Rejected").await;
+    assert_eq!(
+        page.find("[role=status].forge-report")
+            .and_then(|report| report.get_attribute("class"))
+            .as_deref(),
+        Some("forge-report"),
+        "not marked as fooling the server"
+    );
     assert!(page.text().contains("signature does not match"));
     assert!(
         page.text().contains("without the secret"),
@@ -395,6 +410,12 @@ async fn cookie_only_is_fooled_by_a_forged_user() {
     page.wait_for("Logged in as alice").await;
     page.click("Forge").await;
     page.wait_for("Logged in as admin").await;
+    assert_eq!(
+        page.find("[role=status].forge-report")
+            .and_then(|report| report.get_attribute("class"))
+            .as_deref(),
+        Some("forge-report fooled")
+    );
     assert!(page.text().contains("Accepted"));
     assert!(page.text().contains("The server believed the cookie"));
 }
@@ -823,6 +844,12 @@ async fn with_no_real_server_the_backend_group_offers_the_mock_and_says_how_to_s
         .and_then(|summary| summary.text_content())
         .unwrap_or_default();
     assert_eq!(summary, "POST /api/login → 200 OK");
+    assert_eq!(
+        page.find("li.exchange .summary")
+            .and_then(|summary| summary.get_attribute("class"))
+            .as_deref(),
+        Some("summary ok")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -1232,13 +1259,13 @@ async fn the_timeline_is_in_the_page_with_its_text_alternative() {
     assert!(captions
         .iter()
         .any(|caption| caption.starts_with("Page load #1 at ")));
-    assert_eq!(
-        page.root
-            .query_selector_all("svg.timeline g.bar")
-            .unwrap()
-            .length(),
-        2
-    );
+    let bars = page.root.query_selector_all("svg.timeline g.bar").unwrap();
+    assert_eq!(bars.length(), 2);
+    // Neither ends on the axis (a session cookie; an expiry a week away): both "open".
+    for i in 0..bars.length() {
+        let bar: Element = bars.get(i).unwrap().unchecked_into();
+        assert_eq!(bar.get_attribute("class").as_deref(), Some("bar open"));
+    }
     if !firefox() {
         page.wait_until("theme's expiry", |page| {
             page.timeline_captions().iter().any(|caption| {

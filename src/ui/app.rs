@@ -1,8 +1,8 @@
 use yew::prelude::*;
 
 use super::components::{
-    BackendSwitch, CookieTable, CookieTimeline, ForgePanel, LoginForm, NetworkLog, RealServerFacts,
-    SameSitePanel, SessionPanel, StoreSwitch, StrategySwitch,
+    CookieTable, CookieTimeline, ForgePanel, LoginForm, NetworkLog, SameSitePanel, ServerSwitches,
+    SessionPanel,
 };
 use super::context::LabContext;
 use super::state::{LabAction, LabState, Purpose};
@@ -85,16 +85,7 @@ fn Lab(props: &LabProps) -> Html {
                 }
                 <section class="panel" aria-labelledby="server-heading">
                     <h2 id="server-heading">{ "Server" }</h2>
-                    <div class="switches">
-                        <BackendSwitch />
-                        // The mock's own settings: the real server's are on its command line.
-                        if state.backend == Backend::Mock {
-                            <StrategySwitch />
-                            <StoreSwitch />
-                        } else {
-                            <RealServerFacts />
-                        }
-                    </div>
+                    <div class="switches"><ServerSwitches /></div>
                 </section>
                 <div class="grid">
                     <SessionPanel />

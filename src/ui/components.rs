@@ -1,4 +1,5 @@
-//! One component per file.
+//! One component per file; the server switches' parts, plain functions, have a file each
+//! too.
 
 mod backend_switch;
 mod cookie_editor;
@@ -8,11 +9,11 @@ mod forge_panel;
 mod login_form;
 mod network_log;
 mod samesite_panel;
+mod server_switches;
 mod session_panel;
 mod store_switch;
 mod strategy_switch;
 
-pub use backend_switch::{BackendSwitch, RealServerFacts};
 pub use cookie_editor::CookieEditor;
 pub use cookie_table::CookieTable;
 pub use cookie_timeline::CookieTimeline;
@@ -20,9 +21,8 @@ pub use forge_panel::ForgePanel;
 pub use login_form::LoginForm;
 pub use network_log::NetworkLog;
 pub use samesite_panel::SameSitePanel;
+pub use server_switches::ServerSwitches;
 pub use session_panel::SessionPanel;
-pub use store_switch::StoreSwitch;
-pub use strategy_switch::StrategySwitch;
 
 use web_sys::HtmlInputElement;
 use yew::{Callback, InputEvent, TargetCast, UseStateHandle};

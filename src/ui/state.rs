@@ -171,6 +171,10 @@ pub struct LabState {
     pub strategy: Strategy,
     pub store: StoreKind,
     pub forge: Option<ForgeReport>,
+    /// Why the real server's forge could not write its cookie. Kept here, not in the forge
+    /// panel, so that panel needs no component of its own for the real server (see
+    /// `ForgePanel`); forgotten at every change of backend, as that component's state was.
+    pub script_forge_error: Option<String>,
     /// How the mock server started, when that needs saying (recovered storage).
     pub notice: Option<String>,
     pub settings_error: Option<String>,
@@ -212,6 +216,7 @@ impl LabState {
             strategy,
             store,
             forge: None,
+            script_forge_error: None,
             notice: None,
             settings_error: None,
             settings_refusals: 0,
@@ -279,6 +284,8 @@ pub enum LabAction {
     Forged(String),
     /// Forge with the real server: what the script wrote and what the browser did with it.
     ForgedByScript(String, ScriptWrite),
+    /// Forge with the real server could not write its cookie: why, for people.
+    ScriptForgeFailed(String),
     /// What `GET /api/health` told.
     Probed(ServerProbe),
     /// Requests go to this backend from now on.
@@ -345,6 +352,7 @@ impl Reducible for LabState {
                 })
             }
             LabAction::ForgedByScript(written, write) => {
+                state.script_forge_error = None;
                 state.forge = Some(ForgeReport {
                     strategy: Strategy::ServerSession,
                     forged: written,
@@ -353,6 +361,7 @@ impl Reducible for LabState {
                     script: Some(write),
                 })
             }
+            LabAction::ScriptForgeFailed(why) => state.script_forge_error = Some(why),
             LabAction::Probed(probe) => state.probe = probe,
             LabAction::BackendChosen(backend) => {
                 if state.backend == backend {
@@ -365,6 +374,7 @@ impl Reducible for LabState {
                 state.session = SessionStatus::Checking;
                 state.pending = None;
                 state.forge = None;
+                state.script_forge_error = None;
                 state.login_error = None;
                 state.session_error = None;
                 state.settings_error = None;
@@ -590,6 +600,34 @@ mod tests {
             status,
             &format!(r#"{{"reason":"{reason}","error":"{error}"}}"#),
         )
+    }
+
+    #[test]
+    fn a_script_forge_error_lasts_until_the_next_forge_or_a_change_of_backend() {
+        let failed = start()
+            .reduce(LabAction::BackendChosen(Backend::Server))
+            .reduce(LabAction::ScriptForgeFailed("Cookies are off".into()));
+        assert_eq!(
+            failed.script_forge_error.as_deref(),
+            Some("Cookies are off")
+        );
+        let same = failed
+            .clone()
+            .reduce(LabAction::BackendChosen(Backend::Server));
+        assert_eq!(
+            same.script_forge_error.as_deref(),
+            Some("Cookies are off"),
+            "choosing the backend in use changes nothing"
+        );
+        let forged = failed.clone().reduce(LabAction::ForgedByScript(
+            "crumbs.sid=forged-by-script".into(),
+            ScriptWrite::Ignored,
+        ));
+        assert_eq!(forged.script_forge_error, None);
+        let away_and_back = failed
+            .reduce(LabAction::BackendChosen(Backend::Mock))
+            .reduce(LabAction::BackendChosen(Backend::Server));
+        assert_eq!(away_and_back.script_forge_error, None);
     }
 
     fn start() -> Rc<LabState> {

@@ -3,18 +3,17 @@
 //! only through [`Storage`], time only through [`Clock`], randomness only through
 //! [`Random`], so every rule is tested on the host.
 
+mod base64;
 mod error;
 mod random;
 mod sessions;
+mod sha256;
 mod signing;
 mod storage;
 mod throttle;
 pub mod users;
 
 use std::rc::Rc;
-
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 
 pub use error::{Result, ServerError};
 pub use random::{CryptoRandom, Random};
@@ -815,7 +814,7 @@ impl MockServer {
     fn fresh(&self) -> Saved {
         Saved {
             version: SAVED_VERSION,
-            secret: STANDARD.encode(&self.secret),
+            secret: base64::encode(&self.secret, true),
             strategy: self.strategy,
             store: self.store,
             sessions: Vec::new(),
@@ -934,9 +933,8 @@ fn read_saved(text: &str) -> std::result::Result<(Saved, Vec<u8>), String> {
             saved.version
         ));
     }
-    let secret = STANDARD
-        .decode(&saved.secret)
-        .map_err(|e| format!("the secret is not base64: {e}"))?;
+    let secret =
+        base64::decode(&saved.secret).map_err(|e| format!("the secret is not base64: {e}"))?;
     if secret.len() < 32 {
         return Err("the secret is shorter than 256 bits".to_owned());
     }

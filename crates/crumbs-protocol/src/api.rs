@@ -130,7 +130,7 @@ pub struct ErrorBody {
 /// assert_eq!(body.reason, Reason::Unknown);
 /// assert_eq!(body.error, "the server says why");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
@@ -164,8 +164,54 @@ pub enum Reason {
     Internal,
     /// A reason this version of the protocol does not know, from a newer server. Never
     /// sent: it only stands in for an unknown code when reading.
-    #[serde(other)]
     Unknown,
+}
+
+impl Reason {
+    /// Every reason, in declaration order.
+    pub(crate) const ALL: [Reason; 13] = [
+        Reason::MalformedBody,
+        Reason::BadCredentials,
+        Reason::Throttled,
+        Reason::MissingCookie,
+        Reason::Tampered,
+        Reason::UnknownSession,
+        Reason::Expired,
+        Reason::NotFound,
+        Reason::MethodNotAllowed,
+        Reason::BodyTooLarge,
+        Reason::BadQuery,
+        Reason::Internal,
+        Reason::Unknown,
+    ];
+    /// Their codes, as the serialize derive writes them (a test holds the two together).
+    pub(crate) const CODES: [&'static str; 13] = [
+        "malformed_body",
+        "bad_credentials",
+        "throttled",
+        "missing_cookie",
+        "tampered",
+        "unknown_session",
+        "expired",
+        "not_found",
+        "method_not_allowed",
+        "body_too_large",
+        "bad_query",
+        "internal",
+        "unknown",
+    ];
+}
+
+/// Read as `#[derive(Deserialize)]` with `#[serde(other)]` on [`Reason::Unknown`] reads
+/// it, through [`variant_index`](crate::unit_enum::variant_index): the page's Wasm then
+/// carries one enum reader for all its enums.
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const UNKNOWN: usize = Reason::ALL.len() - 1;
+        let index =
+            crate::unit_enum::variant_index(deserializer, "Reason", &Reason::CODES, Some(UNKNOWN))?;
+        Ok(Reason::ALL.get(index).copied().unwrap_or(Reason::Unknown))
+    }
 }
 
 /// `200` body of `GET /api/health`, which only a real server answers: which backend and

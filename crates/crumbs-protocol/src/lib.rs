@@ -7,6 +7,7 @@ mod exchange;
 pub mod http;
 pub mod rules;
 pub mod samesite;
+pub mod unit_enum;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -106,6 +107,19 @@ mod tests {
         ] {
             assert_eq!(ceil_seconds(length), seconds, "{length} ms");
         }
+    }
+
+    #[test]
+    fn every_reason_is_read_by_the_code_it_is_written_as() {
+        use api::Reason;
+        assert_eq!(Reason::ALL.len(), Reason::CODES.len());
+        for (reason, code) in Reason::ALL.iter().zip(Reason::CODES) {
+            assert_eq!(
+                serde_json::to_string(reason).unwrap(),
+                format!("\"{code}\"")
+            );
+        }
+        assert_eq!(Reason::ALL.last(), Some(&Reason::Unknown));
     }
 
     #[test]

@@ -2,14 +2,13 @@ use yew::prelude::*;
 
 use super::login_form::duration_words;
 use crate::backend::{store_words, Backend, ServerProbe};
-use crate::ui::context::use_lab;
+use crate::ui::context::LabContext;
 use crate::ui::state::Purpose;
 use crumbs_protocol::rules::{REMEMBERED_MS, SESSION_MS};
 
-/// Which backend answers: the in-page mock, or `crumbs-server` when one answers here.
-#[component]
-pub fn BackendSwitch() -> Html {
-    let ctx = use_lab();
+/// Which backend answers: the in-page mock, or `crumbs-server` when one answers here. Part
+/// of [`ServerSwitches`](super::ServerSwitches).
+pub(crate) fn backend_switch(ctx: &LabContext) -> Html {
     let state = &ctx.state;
     let choose = |backend: Backend| {
         let ctx = ctx.clone();
@@ -59,10 +58,8 @@ pub fn BackendSwitch() -> Html {
 }
 
 /// In place of the mock's switches: what the real server uses, which its command line
-/// decides.
-#[component]
-pub fn RealServerFacts() -> Html {
-    let ctx = use_lab();
+/// decides. Part of [`ServerSwitches`](super::ServerSwitches).
+pub(crate) fn real_server_facts(ctx: &LabContext) -> Html {
     let store = match &ctx.state.probe {
         ServerProbe::Found { store } => store_words(store),
         // Chosen only after it answered as a server; said plainly should that change.

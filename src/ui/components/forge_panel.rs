@@ -8,17 +8,23 @@ use crate::backend::Backend;
 use crate::forge::{
     curl_command, forge_precondition, forged_cookie, script_forgery_line, ScriptWrite,
 };
-use crate::ui::context::use_lab;
+use crate::ui::context::{use_lab, LabContext};
 use crate::ui::state::{capitalize, LabAction, Purpose};
 
 /// Rewrites the login cookie as a user could in devtools, then asks the server. With the
 /// real server, tries what any page script could, and gives the command that can.
+///
+/// One component for both backends (the real server's part is [`script_forge`]): a Yew
+/// component costs the page about 0.5 KB gzip of Wasm. The mock's error is this
+/// component's and outlives switches; the real server's lives in the lab's state, which
+/// forgets it at every change of backend, as a component of its own, mounted afresh at
+/// each turn to the real server, did.
 #[component]
 pub fn ForgePanel() -> Html {
     let ctx = use_lab();
     let error = use_state(|| None::<String>);
     if ctx.state.backend == Backend::Server {
-        return html! { <ScriptForge /> };
+        return script_forge(&ctx);
     }
     let strategy = ctx.state.strategy;
     let forge = {
@@ -60,11 +66,11 @@ pub fn ForgePanel() -> Html {
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
             if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
-                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
+                { report_box(report.fooled(), html! { <>
                     <p>{ "Forged: " }<code>{ &report.forged }</code></p>
                     <p class="outcome">{ &report.outcome }</p>
                     <p class="why">{ report.why() }</p>
-                </div>
+                </> }) }
             }
         </section>
     }
@@ -72,18 +78,14 @@ pub fn ForgePanel() -> Html {
 
 /// Forge with the real server: a `document.cookie` write of `crumbs.sid`, what the browser
 /// did with it, what the server then said, and the `curl` command that sends any cookie.
-#[component]
-fn ScriptForge() -> Html {
-    let ctx = use_lab();
-    let error = use_state(|| None::<String>);
+fn script_forge(ctx: &LabContext) -> Html {
     let forge = {
-        let (ctx, error) = (ctx.clone(), error.clone());
+        let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
             let jar = &ctx.lab.jar;
             let line = script_forgery_line();
             match jar.write_raw(&line) {
                 Ok(()) => {
-                    error.set(None);
                     let read_back = jar.get(SESSION_COOKIE).ok().flatten();
                     let write = ScriptWrite::from_read_back(read_back.as_deref());
                     ctx.dispatch(LabAction::ForgedByScript(
@@ -92,7 +94,9 @@ fn ScriptForge() -> Html {
                     ));
                     ctx.check_session(Purpose::Forge);
                 }
-                Err(why) => error.set(Some(capitalize(&why.to_string()))),
+                Err(why) => {
+                    ctx.dispatch(LabAction::ScriptForgeFailed(capitalize(&why.to_string())))
+                }
             }
         })
     };
@@ -109,16 +113,16 @@ fn ScriptForge() -> Html {
                 back to see what the browser did, then asks the server who you are." }</p>
             <button type="button" onclick={forge}
                 disabled={ctx.state.pending == Some(Purpose::Forge)}>{ "Forge" }</button>
-            if let Some(error) = &*error { <p role="alert" class="error">{ error }</p> }
+            if let Some(error) = &ctx.state.script_forge_error { <p role="alert" class="error">{ error }</p> }
             if let Some(report) = &ctx.state.forge {
-                <div role="status" class={classes!("forge-report", report.fooled().then_some("fooled"))}>
+                { report_box(report.fooled(), html! { <>
                     <p>{ "Script wrote: " }<code>{ &report.forged }</code></p>
                     if let Some(write) = report.script {
                         <p class="script-write">{ write.sentence() }</p>
                     }
                     <p class="outcome">{ &report.outcome }</p>
                     <p class="why">{ report.why() }</p>
-                </div>
+                </> }) }
             }
             <p class="explain">{ "What can send any cookie is anything that speaks HTTP without a \
                 browser's rules. Copy the value of " }<code>{ SESSION_COOKIE }</code>{ " from devtools \
@@ -128,5 +132,17 @@ fn ScriptForge() -> Html {
                 you, which is why it must stay secret. Change one character and the server answers \
                 401 tampered: the signature check, not HttpOnly, is what stops a forgery." }</p>
         </section>
+    }
+}
+
+/// The forge report's box: `forge-report`, and `fooled` when the forgery got through.
+/// Two literal class lists rather than `classes!`: yew's `Classes` (an ordered hash set)
+/// cost the page about 3 KB gzip of Wasm, for the lab's four class lists chosen at run
+/// time. Both branches are a `div`, so a change of class patches the same element.
+fn report_box(fooled: bool, children: Html) -> Html {
+    if fooled {
+        html! { <div role="status" class="forge-report fooled">{ children }</div> }
+    } else {
+        html! { <div role="status" class="forge-report">{ children }</div> }
     }
 }

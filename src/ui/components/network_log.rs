@@ -102,15 +102,18 @@ fn entry(entry: &LogEntry) -> Html {
             .map(|(name, value)| html! { <div><code>{ format!("{name}: {value}") }</code></div> })
             .collect()
     };
-    let status_class = if exchange.response.status < 400 {
-        "ok"
+    // "summary ok" or "summary failed": literal class lists, not `classes!` (see
+    // `forge_panel::report_box`); both a `p`, so a change patches the same element.
+    let summary = html! { <strong>{ exchange.summary() }</strong> };
+    let summary = if exchange.response.status < 400 {
+        html! { <p class="summary ok">{ summary }</p> }
     } else {
-        "failed"
+        html! { <p class="summary failed">{ summary }</p> }
     };
     html! {
         <li class="exchange">
             // The summary stays the exchange's own line: tests and people read it whole.
-            <p class={classes!("summary", status_class)}><strong>{ exchange.summary() }</strong></p>
+            { summary }
             <p class="via">{ format!("Answered by the {backend}.") }</p>
             { for exchange.set_cookies().map(|line| html! {
                 <p class="set-cookie"><code>{ format!("Set-Cookie: {line}") }</code></p>

@@ -3,13 +3,12 @@ use yew::prelude::*;
 use crumbs_mock::server::StoreKind;
 
 use crate::lab::Setting;
-use crate::ui::context::use_lab;
+use crate::ui::context::LabContext;
 use crate::ui::state::LabAction;
 
-/// Where the mock server keeps its sessions.
-#[component]
-pub fn StoreSwitch() -> Html {
-    let ctx = use_lab();
+/// Where the mock server keeps its sessions: part of
+/// [`ServerSwitches`](super::ServerSwitches).
+pub(crate) fn store_switch(ctx: &LabContext) -> Html {
     let choose = |store: StoreKind| {
         let ctx = ctx.clone();
         Callback::from(move |_: Event| {

@@ -3,13 +3,11 @@ use yew::prelude::*;
 use crumbs_mock::server::Strategy;
 
 use crate::lab::Setting;
-use crate::ui::context::use_lab;
+use crate::ui::context::LabContext;
 use crate::ui::state::{LabAction, Purpose};
 
-/// How the mock server decides who you are.
-#[component]
-pub fn StrategySwitch() -> Html {
-    let ctx = use_lab();
+/// How the mock server decides who you are: part of [`ServerSwitches`](super::ServerSwitches).
+pub(crate) fn strategy_switch(ctx: &LabContext) -> Html {
     let choose = |strategy: Strategy| {
         let ctx = ctx.clone();
         Callback::from(move |_: Event| {

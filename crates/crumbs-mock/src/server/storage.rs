@@ -1,7 +1,6 @@
 //! The only way the server reaches the browser: a key-value store.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use thiserror::Error;
 
@@ -46,20 +45,30 @@ pub trait Storage {
 /// assert_eq!(storage.get("crumbs.server"), None);
 /// ```
 #[derive(Debug, Default)]
-pub struct MemoryStorage(RefCell<HashMap<String, String>>);
+// A list, not a `HashMap`: it holds a key or two (the server's data, perhaps a copy kept
+// aside), and the page's Wasm then carries no hash table of its own for it.
+pub struct MemoryStorage(RefCell<Vec<(String, String)>>);
 
 impl Storage for MemoryStorage {
     fn get(&self, key: &str) -> Option<String> {
-        self.0.borrow().get(key).cloned()
+        let entries = self.0.borrow();
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        let mut entries = self.0.borrow_mut();
+        match entries.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value.to_owned(),
+            None => entries.push((key.to_owned(), value.to_owned())),
+        }
         Ok(())
     }
 
     fn remove(&self, key: &str) {
-        self.0.borrow_mut().remove(key);
+        self.0.borrow_mut().retain(|(k, _)| k != key);
     }
 }
 

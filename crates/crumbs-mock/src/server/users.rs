@@ -1,7 +1,7 @@
 //! The demo accounts. Only salted PBKDF2-HMAC-SHA256 hashes are kept, as a real server
 //! would keep them; the passwords are printed on the page for people to try.
 
-use sha2::Sha256;
+use super::sha256::{pbkdf2_hmac_sha256, same_bytes};
 
 /// What the page lists so a newcomer can log in: the protocol's, so every backend knows
 /// the same accounts.
@@ -62,14 +62,9 @@ pub fn exists(name: &str) -> bool {
 pub fn verify(username: &str, password: &str) -> bool {
     let user = USERS.iter().find(|u| u.name == username);
     let salt = user.map_or([0; 16], |u| u.salt);
-    let mut derived = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, PBKDF2_ROUNDS, &mut derived);
+    let derived = pbkdf2_hmac_sha256(password.as_bytes(), &salt, PBKDF2_ROUNDS);
     let matches = user.map_or([0xff; 32], |u| u.hash);
-    let same = derived
-        .iter()
-        .zip(matches.iter())
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-        == 0;
+    let same = same_bytes(&derived, &matches);
     user.is_some() && same
 }
 
