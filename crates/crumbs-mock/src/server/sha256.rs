@@ -2,10 +2,10 @@
 //! block (RFC 8018): all the mock's signing and password checks need.
 //!
 //! Written here, as one loop per step, rather than taken from the `sha2`, `hmac` and
-//! `pbkdf2` crates: their unrolled rounds and generic layers cost the page about 6 KB gzip
-//! of Wasm, for a server that lives in the page it serves. The tests check published
-//! vectors and compare every function with those crates (dev-dependencies) on many
-//! inputs.
+//! `pbkdf2` crates, whose unrolled rounds and generic layers the page paid for in Wasm: this
+//! module and `base64.rs` together weigh 6.3 KB gzip less than those crates and `base64`,
+//! for a server that lives in the page it serves. The tests check published vectors and
+//! compare every function with those crates (dev-dependencies) on many inputs.
 
 /// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
 const K: [u32; 64] = [
