@@ -5,18 +5,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::header::{ALLOW, COOKIE, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
-use axum::{Json, Router};
-use crumbs_protocol::api::{
-    CookieNamesBody, ErrorBody, HealthBody, LoginRequest, Reason, SessionBody,
-};
+use axum::Router;
+use crumbs_protocol::api::{CookieNamesBody, HealthBody, LoginRequest, Reason, SessionBody};
 use crumbs_protocol::rules::{LOCKOUT_MS, MAX_BODY_BYTES, MAX_FAILURES, REMEMBERED_MS, SESSION_MS};
-use crumbs_protocol::samesite::{RunBody, Via};
 use crumbs_protocol::{
     ceil_seconds, encode_cookie_names, COOKIE_NAMES_HEADER, SESSION_COOKIE, USER_COOKIE,
 };
@@ -24,8 +21,10 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_sessions::cookie::{Cookie, CookieJar, Key, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
+pub use crate::answer::cookie_names;
+use crate::answer::{error, json};
 use crate::passwords::Passwords;
-use crate::samesite::{self, Runs};
+use crate::samesite::{self, Experiment};
 use crate::store::{self, now_ms, LifetimeStore, Login, LOGIN_KEY};
 use crate::throttle::{Attempt, Refusal, Throttle};
 
@@ -37,9 +36,14 @@ pub struct AppState {
     passwords: Passwords,
     throttle: Arc<Mutex<Throttle>>,
     store_name: &'static str,
-    samesite: Arc<Mutex<Runs>>,
-    /// The last value the SameSite experiment's cookies were given.
-    samesite_value: Arc<std::sync::atomic::AtomicI64>,
+    samesite: Experiment,
+}
+
+/// The SameSite experiment's routes take their part of the state alone.
+impl FromRef<AppState> for Experiment {
+    fn from_ref(state: &AppState) -> Self {
+        state.samesite.clone()
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,51 +64,8 @@ impl AppState {
             passwords,
             throttle: Arc::new(Mutex::new(Throttle::default())),
             store_name,
-            samesite: Arc::new(Mutex::new(Runs::default())),
-            samesite_value: Arc::new(std::sync::atomic::AtomicI64::new(0)),
+            samesite: Experiment::default(),
         }
-    }
-
-    /// A value for the SameSite experiment's cookies never given before by this process:
-    /// the time in milliseconds, or one more than the last if that is not later (two
-    /// settings in one millisecond). From the clock, so a restarted server does not hand
-    /// out its first values again.
-    pub(crate) fn next_samesite_value(&self) -> i64 {
-        use std::sync::atomic::Ordering;
-        let now = now_ms();
-        let mut last = self.samesite_value.load(Ordering::Relaxed);
-        loop {
-            let next = now.max(last.saturating_add(1));
-            match self.samesite_value.compare_exchange_weak(
-                last,
-                next,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return next,
-                Err(seen) => last = seen,
-            }
-        }
-    }
-
-    /// Notes what a request of the SameSite experiment carried.
-    pub(crate) fn record_samesite(&self, run: &str, via: Via, names: Vec<String>) {
-        // A poisoned lock only means another request panicked mid-record: the runs are
-        // still a list of whole entries.
-        let mut runs = self
-            .samesite
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        runs.record(run, via, names);
-    }
-
-    /// What the SameSite experiment's run `run` carried, if this server saw it.
-    pub(crate) fn samesite_run(&self, run: &str) -> Option<RunBody> {
-        let runs = self
-            .samesite
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        runs.get(run).cloned()
     }
 }
 
@@ -458,26 +419,6 @@ fn signature(key: &Key, headers: &HeaderMap) -> Signature {
     }
 }
 
-/// The names of the cookies the request carried, in order; never their values. A pair
-/// with no `=` has no name (RFC 6265bis) and is left out. The header is read as UTF-8
-/// whatever its bytes (a browser sends a name a script wrote as it was written), so one
-/// name outside ASCII does not hide the others.
-pub fn cookie_names(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .flat_map(|header| {
-            header
-                .split(';')
-                .filter_map(|pair| pair.split_once('='))
-                .map(|(name, _)| name.trim().to_owned())
-                .filter(|name| !name.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// Puts [`COOKIE_NAMES_HEADER`] on every `/api` answer: the page cannot read an `HttpOnly`
 /// cookie nor the `Cookie` header its browser sent, but it can read what arrived.
 async fn echo_cookie_names(request: Request, next: Next) -> Response {
@@ -529,20 +470,6 @@ fn clearing_cookie(name: &str) -> HeaderValue {
         "{name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
     ))
     .unwrap_or(HeaderValue::from_static(""))
-}
-
-pub(crate) fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
-    (status, Json(body)).into_response()
-}
-
-pub(crate) fn error(status: StatusCode, reason: Reason, message: String) -> Response {
-    json(
-        status,
-        &ErrorBody {
-            reason,
-            error: message,
-        },
-    )
 }
 
 fn internal(message: String) -> Response {

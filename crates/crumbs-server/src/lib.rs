@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod answer;
 pub mod app;
 pub mod cli;
 pub mod error;

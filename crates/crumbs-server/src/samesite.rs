@@ -7,6 +7,8 @@
 //! answered.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -19,7 +21,47 @@ use crumbs_protocol::samesite::{
 };
 use serde::Deserialize;
 
-use crate::app::{cookie_names, error, json, AppState};
+use crate::answer::{cookie_names, error, json};
+use crate::store::now_ms;
+
+/// The experiment's part of the server's state: the runs, and the last value its cookies
+/// were given.
+#[derive(Clone, Debug, Default)]
+pub struct Experiment {
+    runs: Arc<Mutex<Runs>>,
+    last_value: Arc<AtomicI64>,
+}
+
+impl Experiment {
+    /// A value for the cookies never given before by this process: the time in
+    /// milliseconds, or one more than the last if that is not later (two settings in one
+    /// millisecond). From the clock, so a restarted server does not hand out its first
+    /// values again.
+    fn next_value(&self) -> i64 {
+        let now = now_ms();
+        let mut last = self.last_value.load(Ordering::Relaxed);
+        loop {
+            let next = now.max(last.saturating_add(1));
+            match self.last_value.compare_exchange_weak(
+                last,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+
+    /// The runs, whatever a request that panicked while holding them left: each record
+    /// is a whole entry.
+    fn runs(&self) -> std::sync::MutexGuard<'_, Runs> {
+        self.runs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// How many runs the server remembers; the oldest go first.
 pub const MAX_RUNS: usize = 64;
@@ -64,9 +106,9 @@ impl Runs {
 }
 
 /// `POST /api/samesite/cookies`: `204` with the four cookies, valued with a number never
-/// given before (see [`AppState::next_samesite_value`]).
-pub async fn set_cookies(State(state): State<AppState>) -> Response {
-    let value = state.next_samesite_value().to_string();
+/// given before (see [`Experiment`]).
+pub async fn set_cookies(State(experiment): State<Experiment>) -> Response {
+    let value = experiment.next_value().to_string();
     let mut response = StatusCode::NO_CONTENT.into_response();
     for cookie in COOKIES {
         if let Ok(line) = HeaderValue::from_str(&cookie.set_cookie_line(&value)) {
@@ -197,7 +239,7 @@ const PIXEL: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xf
 /// the `fetch`, and for the two navigations a `303` onwards (the form to the other site's
 /// link page, the link home to the lab).
 pub async fn echo(
-    State(state): State<AppState>,
+    State(experiment): State<Experiment>,
     headers: HeaderMap,
     query: Result<Query<RunQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -245,7 +287,7 @@ pub async fn echo(
             names.push(name);
         }
     }
-    state.record_samesite(run, via, names);
+    experiment.runs().record(run, via, names);
     let mut response = match (via, next) {
         (Via::Image, _) => ([(CONTENT_TYPE, "image/gif")], PIXEL).into_response(),
         (_, Some(next)) => match HeaderValue::from_str(&next) {
@@ -265,8 +307,9 @@ pub async fn echo(
 }
 
 /// `GET /api/samesite/runs/{run}`: what the run's requests carried ([`RunBody`]), or `404`.
-pub async fn run_report(State(state): State<AppState>, Path(run): Path<String>) -> Response {
-    match state.samesite_run(&run) {
+pub async fn run_report(State(experiment): State<Experiment>, Path(run): Path<String>) -> Response {
+    let body = experiment.runs().get(&run).cloned();
+    match body {
         Some(body) => json(StatusCode::OK, &body),
         None => error(
             StatusCode::NOT_FOUND,
