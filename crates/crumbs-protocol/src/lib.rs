@@ -122,6 +122,37 @@ mod tests {
         assert_eq!(Reason::ALL.last(), Some(&Reason::Unknown));
     }
 
+    /// `Reason::ALL` is kept by hand since the reader is no longer derived, and a variant
+    /// missing from it (and from `CODES`) passes every other test yet reads back as
+    /// `Unknown`. This match is exhaustive: a new variant does not compile here until it
+    /// has its place, numbered in declaration order with `Unknown` last, and then `ALL`
+    /// must hold it at that place.
+    #[test]
+    fn reason_all_holds_every_variant_in_declaration_order() {
+        use api::Reason;
+        fn place(reason: Reason) -> usize {
+            match reason {
+                Reason::MalformedBody => 0,
+                Reason::BadCredentials => 1,
+                Reason::Throttled => 2,
+                Reason::MissingCookie => 3,
+                Reason::Tampered => 4,
+                Reason::UnknownSession => 5,
+                Reason::Expired => 6,
+                Reason::NotFound => 7,
+                Reason::MethodNotAllowed => 8,
+                Reason::BodyTooLarge => 9,
+                Reason::BadQuery => 10,
+                Reason::Internal => 11,
+                Reason::Unknown => 12,
+            }
+        }
+        assert_eq!(place(Reason::Unknown) + 1, Reason::ALL.len());
+        for (at, reason) in Reason::ALL.iter().enumerate() {
+            assert_eq!(place(*reason), at, "{reason:?}");
+        }
+    }
+
     #[test]
     fn every_reason_reads_back_as_written() {
         use api::Reason;
