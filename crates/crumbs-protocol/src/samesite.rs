@@ -222,8 +222,7 @@ pub fn lab_origin(url: &str) -> Option<&str> {
 
 /// The same server under its other loopback name: `http://127.0.0.1:8080` ↔
 /// `http://localhost:8080`. `None` when `origin` is neither (with a port 1 to 65535, or
-/// none). Kept apart from [`lab_origin`], which the page does not need: this is all the
-/// page's Wasm carries of the addresses.
+/// none): the whole of `origin` must be what [`lab_origin`] finds in it.
 ///
 /// ```
 /// use crumbs_protocol::samesite::other_site;
@@ -232,18 +231,14 @@ pub fn lab_origin(url: &str) -> Option<&str> {
 /// assert_eq!(other_site("http://192.168.1.2:8080"), None);
 /// ```
 pub fn other_site(origin: &str) -> Option<String> {
-    let (port, other) = if let Some(port) = origin.strip_prefix("http://127.0.0.1") {
-        (port, HOSTS[1])
+    let origin = lab_origin(origin).filter(|found| found.len() == origin.len())?;
+    let (host, other) = if origin.starts_with("http://127.0.0.1") {
+        (HOSTS[0], HOSTS[1])
     } else {
-        (origin.strip_prefix("http://localhost")?, HOSTS[0])
+        (HOSTS[1], HOSTS[0])
     };
-    let plain = match port.strip_prefix(':') {
-        None => port.is_empty(),
-        Some(number) => {
-            !number.starts_with('0') && number.parse::<u16>().is_ok_and(|number| number > 0)
-        }
-    };
-    plain.then(|| format!("http://{other}{port}"))
+    let port = &origin["http://".len() + host.len()..];
+    Some(format!("http://{other}{port}"))
 }
 
 /// `value` percent-encoded for a URL's query: everything but RFC 3986's unreserved
