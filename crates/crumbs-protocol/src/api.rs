@@ -105,7 +105,8 @@ pub struct SessionBody {
     pub how: String,
 }
 
-/// The body of every failure (`400`, `401`, `404`, `405`, `413`, `429`, `500`): `reason` is a
+/// The body of every failure (`400`, `401`, `403`, `404`, `405`, `408`, `413`, `415`, `429`,
+/// `500`, `503`): `reason` is a
 /// stable code for programs, `error` a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -162,6 +163,19 @@ pub enum Reason {
     BadQuery,
     /// `500`: the server could not do its part (storage refused a write, no randomness).
     Internal,
+    /// `408`: the request (its body, or the work it asked for) took longer than the
+    /// server waits; the connection is closed.
+    Timeout,
+    /// `503`: the server cannot answer now: its session store does not answer, or it holds
+    /// as many connections as it takes, all of them busy. Nothing changed; try again.
+    Unavailable,
+    /// `403`: a request that changes something (login, logout) came from a page of
+    /// another origin (`Origin`, `Sec-Fetch-Site`): refused, as cross-site request forgery.
+    CrossOrigin,
+    /// `415`: the body is not declared as `application/json` (`Content-Type`); login and
+    /// logout take nothing else, so that no plain form or script of another site can send one
+    /// without the browser asking first.
+    UnsupportedMediaType,
     /// A reason this version of the protocol does not know, from a newer server. Never
     /// sent: it only stands in for an unknown code when reading.
     Unknown,
@@ -169,7 +183,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub(crate) const ALL: [Reason; 13] = [
+    pub(crate) const ALL: [Reason; 17] = [
         Reason::MalformedBody,
         Reason::BadCredentials,
         Reason::Throttled,
@@ -182,10 +196,14 @@ impl Reason {
         Reason::BodyTooLarge,
         Reason::BadQuery,
         Reason::Internal,
+        Reason::Timeout,
+        Reason::Unavailable,
+        Reason::CrossOrigin,
+        Reason::UnsupportedMediaType,
         Reason::Unknown,
     ];
     /// Their codes, as the serialize derive writes them (a test holds the two together).
-    pub(crate) const CODES: [&'static str; 13] = [
+    pub(crate) const CODES: [&'static str; 17] = [
         "malformed_body",
         "bad_credentials",
         "throttled",
@@ -198,6 +216,10 @@ impl Reason {
         "body_too_large",
         "bad_query",
         "internal",
+        "timeout",
+        "unavailable",
+        "cross_origin",
+        "unsupported_media_type",
         "unknown",
     ];
 }

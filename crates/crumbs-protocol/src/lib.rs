@@ -144,7 +144,11 @@ mod tests {
                 Reason::BodyTooLarge => 9,
                 Reason::BadQuery => 10,
                 Reason::Internal => 11,
-                Reason::Unknown => 12,
+                Reason::Timeout => 12,
+                Reason::Unavailable => 13,
+                Reason::CrossOrigin => 14,
+                Reason::UnsupportedMediaType => 15,
+                Reason::Unknown => 16,
             }
         }
         assert_eq!(place(Reason::Unknown) + 1, Reason::ALL.len());

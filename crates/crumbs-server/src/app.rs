@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
-use axum::http::header::{ALLOW, COOKIE, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
+use axum::http::header::{
+    ALLOW, CONTENT_TYPE, COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE,
+};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -83,7 +85,7 @@ pub fn api_routes(
     store: LifetimeStore,
     dist: Option<&Path>,
 ) -> Router {
-    let sessions = SessionManagerLayer::new(store)
+    let sessions = SessionManagerLayer::new(store.clone())
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -96,7 +98,9 @@ pub fn api_routes(
     let api = extra
         .route(
             "/api/login",
-            post(login).fallback(|| async { method_not_allowed("POST") }),
+            post(login)
+                .route_layer(middleware::from_fn(only_same_origin_json))
+                .fallback(|| async { method_not_allowed("POST") }),
         )
         .route(
             "/api/session",
@@ -104,7 +108,9 @@ pub fn api_routes(
         )
         .route(
             "/api/logout",
-            post(logout).fallback(|| async { method_not_allowed("POST") }),
+            post(logout)
+                .route_layer(middleware::from_fn(only_same_origin_json))
+                .fallback(|| async { method_not_allowed("POST") }),
         )
         .route(
             "/api/cookies",
@@ -112,7 +118,11 @@ pub fn api_routes(
         )
         .route(
             "/api/health",
-            get(health).fallback(|| async { method_not_allowed("GET") }),
+            get({
+                let store = store.clone();
+                move |State(state): State<AppState>| health(state, store)
+            })
+            .fallback(|| async { method_not_allowed("GET") }),
         )
         .route(
             "/api/samesite/cookies",
@@ -142,7 +152,8 @@ pub fn api_routes(
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => api.fallback(no_dist),
     };
-    app.layer(middleware::from_fn(echo_cookie_names))
+    app.layer(middleware::map_response(no_bare_server_error))
+        .layer(middleware::from_fn(echo_cookie_names))
         .layer(middleware::map_response(one_set_cookie_per_name))
 }
 
@@ -237,15 +248,19 @@ async fn login(
     attempt.succeeded();
 
     // A new id at every login, and nothing of the old session kept: an id planted before
-    // login (session fixation) is worth nothing after it. `clear` then `cycle_id`, never
+    // login (session fixation) is worth nothing after it. `cycle_id` then `clear`, never
     // `flush` then `insert`: after `flush` the record keeps the presented id, and the
-    // insert re-creates the session under it.
-    session.clear().await;
+    // insert re-creates the session under it. `cycle_id` first, so a store that fails it
+    // leaves the session as it was: cleared first, the layer would take the session for
+    // an empty one and delete the browser's cookie of a session the store still holds.
     if let Err(why) = session.cycle_id().await {
-        return internal(format!(
-            "the login failed: the old session could not be ended ({why}), so you are not logged in"
-        ));
+        return store_failed(
+            "the login failed: the old session could not be ended",
+            &why,
+            "so you are not logged in",
+        );
     }
+    session.clear().await;
     let now = now_ms();
     let lifetime = if request.remember {
         REMEMBERED_MS
@@ -257,10 +272,19 @@ async fn login(
         remember: request.remember,
         expires_at: now.saturating_add(lifetime),
     };
-    if let Err(why) = store::write(&session, LOGIN_KEY, &login).await {
-        return internal(format!(
-            "the login failed: the new session could not be kept ({why}), so you are not logged in"
-        ));
+    // Saved here, not only by the session layer after the answer is made: a store that
+    // fails there leaves the layer nothing to answer but an empty 500. The layer saves the
+    // record once more (the same record: one extra write per login).
+    let saved = match store::write(&session, LOGIN_KEY, &login).await {
+        Ok(()) => session.save().await,
+        Err(why) => Err(why),
+    };
+    if let Err(why) = saved {
+        return store_failed(
+            "the login failed: the new session could not be kept",
+            &why,
+            "so you are not logged in",
+        );
     }
     json(
         StatusCode::OK,
@@ -306,7 +330,13 @@ async fn session_info(
                     .to_owned(),
             )
         }
-        Err(why) => return internal(format!("the session could not be read ({why})")),
+        Err(why) => {
+            return store_failed(
+                "the session could not be read",
+                &why,
+                "so the server cannot tell who you are",
+            )
+        }
     };
     let now = now_ms();
     if login.expires_at <= now {
@@ -335,12 +365,13 @@ async fn session_info(
 
 async fn logout(session: Session) -> Response {
     if let Err(why) = session.flush().await {
-        // No cookie is cleared: the session lives on, and the page must not look logged
-        // out while the server still honours it.
-        return internal(format!(
-            "the logout failed: the session could not be deleted ({why}), so it is still live \
-             and you are still logged in"
-        ));
+        // No cookie is cleared: the session may live on, and the page must not look
+        // logged out while the server may still honour it.
+        return store_failed(
+            "the logout failed: the session could not be deleted",
+            &why,
+            "so it may still be live: you may still be logged in",
+        );
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     for name in [SESSION_COOKIE, USER_COOKIE] {
@@ -360,7 +391,19 @@ async fn cookie_names_route(headers: HeaderMap) -> Response {
     )
 }
 
-async fn health(State(state): State<AppState>) -> Response {
+/// `200` only when the store answers: a server whose every session request would fail is
+/// not healthy, whatever its process does.
+async fn health(state: AppState, store: LifetimeStore) -> Response {
+    if let Err(why) = store.probe().await {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Reason::Unavailable,
+            format!(
+                "the session store ({}) does not answer: {why}",
+                state.store_name
+            ),
+        );
+    }
     json(
         StatusCode::OK,
         &HealthBody {
@@ -402,7 +445,9 @@ enum Signature {
 fn signature(key: &Key, headers: &HeaderMap) -> Signature {
     let mut jar = CookieJar::new();
     for header in headers.get_all(COOKIE) {
-        if let Ok(header) = header.to_str() {
+        // As tower-cookies reads it (UTF-8, not `to_str`'s visible ASCII): a cookie a
+        // script wrote as `note=café` must not hide the session cookie beside it.
+        if let Ok(header) = std::str::from_utf8(header.as_bytes()) {
             for pair in header.split(';') {
                 if let Ok(cookie) = Cookie::parse_encoded(pair.to_owned()) {
                     jar.add_original(cookie);
@@ -474,6 +519,117 @@ fn clearing_cookie(name: &str) -> HeaderValue {
 
 fn internal(message: String) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, Reason::Internal, message)
+}
+
+/// A session operation that failed: `503 unavailable` when the store itself failed (no
+/// answer in time, Redis gone, a full disk: try again), `500 internal` when what it holds
+/// could not be read or written as a session. `doing` says what failed, `so` what that
+/// means for the user.
+fn store_failed(doing: &str, why: &tower_sessions::session::Error, so: &str) -> Response {
+    let store_down = matches!(
+        why,
+        tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(_))
+    );
+    if store_down {
+        error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Reason::Unavailable,
+            format!("{doing} ({why}), {so}; try again in a moment"),
+        )
+    } else {
+        internal(format!("{doing} ({why}), {so}"))
+    }
+}
+
+/// The session layer answers a failed save with an empty `500`; every failure here is the
+/// protocol's `{reason, error}`.
+async fn no_bare_server_error(response: Response) -> Response {
+    let bare = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(CONTENT_TYPE);
+    if bare {
+        return internal(
+            "the session could not be saved in the store, so this request changed nothing"
+                .to_owned(),
+        );
+    }
+    response
+}
+
+/// Login and logout change who the browser is logged in as, so another site's page must
+/// not be able to send them (login CSRF plants the attacker's account; a forged logout
+/// ends the user's session): refused with `403` when the browser says the request comes
+/// from another origin, and with `415` unless the body is declared `application/json`,
+/// which no form and no script of another origin can send without the browser asking
+/// this server first (a CORS preflight, which it never grants). Clients that are not
+/// browsers send neither `Sec-Fetch-Site` nor `Origin` and are let through: forgery needs
+/// a victim's browser.
+async fn only_same_origin_json(request: Request, next: Next) -> Response {
+    if let Some(from) = other_origin(request.headers()) {
+        return error(
+            StatusCode::FORBIDDEN,
+            Reason::CrossOrigin,
+            format!(
+                "this request came from {from}: the server takes logins and logouts only from \
+                 its own pages, so that no other site can log you in or out (cross-site \
+                 request forgery)"
+            ),
+        );
+    }
+    if !declares_json(request.headers()) {
+        let declared = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Reason::UnsupportedMediaType,
+            match declared {
+                Some(declared) => format!(
+                    "the body is declared as “{declared}”: this route takes only \
+                     Content-Type: application/json"
+                ),
+                None => "the request has no Content-Type: this route takes only \
+                         Content-Type: application/json"
+                    .to_owned(),
+            },
+        );
+    }
+    next.run(request).await
+}
+
+/// Where a request came from when that is another origin, in words; `None` when it is
+/// this server's own page, a navigation the user typed, or no browser at all.
+///
+/// `Sec-Fetch-Site` is the browser's own word and wins (every current browser sends it
+/// over http on loopback, and a page cannot set it); `Origin` is compared with `Host` only
+/// where it is missing, as Go's `CrossOriginProtection` does.
+fn other_origin(headers: &HeaderMap) -> Option<String> {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        let site = String::from_utf8_lossy(site.as_bytes());
+        let own = site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none");
+        return (!own).then(|| format!("another origin (Sec-Fetch-Site: {site})"));
+    }
+    let origin = headers.get(ORIGIN)?;
+    let origin = String::from_utf8_lossy(origin.as_bytes());
+    let host = headers
+        .get(HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned());
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    match (origin_host, host) {
+        (Some(origin_host), Some(host)) if origin_host.eq_ignore_ascii_case(&host) => None,
+        _ => Some(format!("a page of {origin}")),
+    }
+}
+
+/// True if `Content-Type` is `application/json`, parameters (`; charset=utf-8`) aside.
+fn declares_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 fn too_large() -> Response {

@@ -87,7 +87,4 @@ pub enum ServerError {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// The server stopped on an error while serving.
-    #[error("the server stopped: {0}")]
-    Serve(std::io::Error),
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod keyfile;
 pub mod passwords;
 pub mod samesite;
+pub mod serve;
 pub mod store;
 pub mod throttle;
 
@@ -40,12 +41,10 @@ pub async fn run(args: Args) -> Result<(), ServerError> {
         .await
         .map_err(|e| ServerError::Hash(e.to_string()))??;
     let store = OpenStore::open(&args).await?;
-    let listener = TcpListener::bind(args.addr)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: args.addr.to_string(),
-            source,
-        })?;
+    let listener = listen(args.addr).map_err(|source| ServerError::Bind {
+        addr: args.addr.to_string(),
+        source,
+    })?;
     let local = listener.local_addr().map_err(|source| ServerError::Bind {
         addr: args.addr.to_string(),
         source,
@@ -63,11 +62,28 @@ pub async fn run(args: Args) -> Result<(), ServerError> {
     );
     let _ = stdout.flush();
 
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    serve::serve(listener, app, args.limits(), shutdown_signal()).await;
     store.close().await;
-    served.map_err(ServerError::Serve)
+    Ok(())
+}
+
+/// How many connections the kernel may queue before the server accepts them (Linux caps
+/// it at `net.core.somaxconn`, 4096 by default). `TcpListener::bind`'s 1024 is soon full
+/// in a burst, and a client whose connection finds it full waits a second or more for
+/// its retry, however fast the server accepts.
+const BACKLOG: u32 = 4096;
+
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does on Unix: a restart may listen again at once, while the
+    // last run's connections wait out TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// Resolves at Ctrl-C (SIGINT) or SIGTERM.

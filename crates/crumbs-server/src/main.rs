@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::Parser;
-use crumbs_server::{run, Args, ServerError};
+use crumbs_server::{run, Args};
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -21,10 +21,6 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error @ ServerError::Serve(_)) => {
-            eprintln!("crumbs-server: {error}");
-            ExitCode::from(1)
-        }
         Err(error) => {
             eprintln!("crumbs-server: {error}");
             ExitCode::from(2)

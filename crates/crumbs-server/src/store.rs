@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use crumbs_protocol::{ceil_seconds, Millis};
@@ -80,18 +81,63 @@ pub fn now_ms() -> Millis {
 /// A store that files every record under its login's `expires_at` plus
 /// [`EXPIRED_GRACE_MS`], so the store forgets a session when the server means to,
 /// whatever the cookie's setting (and the server can still tell it expired).
+///
+/// Every call is also bounded by a timeout ([`STORE_TIMEOUT`] unless
+/// [`with_timeout`](Self::with_timeout) says otherwise): a store that does not answer (Redis stopped, a
+/// database locked) fails the request with a `503` instead of holding it.
 #[derive(Clone, Debug)]
 pub struct LifetimeStore {
     inner: Arc<dyn SessionStore>,
+    timeout: Duration,
 }
+
+/// How long a store call may take unless told otherwise: a healthy store answers in
+/// milliseconds, and a browser's user gives up on a page after a few seconds.
+pub const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl LifetimeStore {
     /// Wraps `inner`.
     pub fn new(inner: impl SessionStore) -> Self {
         Self {
             inner: Arc::new(inner),
+            timeout: STORE_TIMEOUT,
         }
     }
+
+    /// The same store, each call failing after `timeout`.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Asks the store for a session that does not exist, as every request with a cookie
+    /// does: an error (or no answer within the timeout) means requests would fail too.
+    /// For `/api/health`.
+    pub async fn probe(&self) -> session_store::Result<()> {
+        self.load(&Id::default()).await.map(|_| ())
+    }
+
+    async fn bounded<T>(
+        &self,
+        call: impl std::future::Future<Output = session_store::Result<T>>,
+    ) -> session_store::Result<T> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(result) => result,
+            Err(_) => Err(session_store::Error::Backend(format!(
+                "{} {}",
+                NO_ANSWER,
+                seconds(self.timeout)
+            ))),
+        }
+    }
+}
+
+/// How a store call that timed out starts to read (a `session_store::Error::Backend`).
+const NO_ANSWER: &str = "the session store did not answer within";
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
 }
 
 /// How long past its login's expiry a record is kept. A store that forgot the session
@@ -118,21 +164,21 @@ fn file_under_login_expiry(record: &mut Record) {
 impl SessionStore for LifetimeStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         file_under_login_expiry(record);
-        self.inner.create(record).await
+        self.bounded(self.inner.create(record)).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let mut record = record.clone();
         file_under_login_expiry(&mut record);
-        self.inner.save(&record).await
+        self.bounded(self.inner.save(&record)).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.inner.load(id).await
+        self.bounded(self.inner.load(id)).await
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.inner.delete(id).await
+        self.bounded(self.inner.delete(id)).await
     }
 }
 
@@ -172,13 +218,16 @@ impl OpenStore {
 
     /// Opens the store the command line asks for.
     pub async fn open(args: &Args) -> Result<Self, ServerError> {
-        if let Some(url) = &args.redis {
-            return open_redis(url).await;
-        }
-        match args.store {
-            StoreArg::Memory => Ok(Self::memory()),
-            StoreArg::Sqlite => open_sqlite(&args.db).await,
-        }
+        let mut open = if let Some(url) = &args.redis {
+            open_redis(url).await?
+        } else {
+            match args.store {
+                StoreArg::Memory => Self::memory(),
+                StoreArg::Sqlite => open_sqlite(&args.db).await?,
+            }
+        };
+        open.store = open.store.with_timeout(args.store_timeout);
+        Ok(open)
     }
 
     /// Stops the purge task and closes the database cleanly.

@@ -13,9 +13,10 @@ use crumbs_protocol::{decode_cookie_names, COOKIE_NAMES_HEADER};
 use crumbs_server::app::api_routes;
 use crumbs_server::passwords::Passwords;
 use crumbs_server::store::{now_ms, write, Login, LOGIN_KEY};
-use crumbs_server::{AppState, OpenStore};
+use crumbs_server::{AppState, LifetimeStore, OpenStore};
 use tower::ServiceExt;
 use tower_sessions::cookie::Key;
+use tower_sessions::session::{Id, Record};
 use tower_sessions::Session;
 
 fn passwords() -> Passwords {
@@ -103,11 +104,15 @@ async fn send(
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(body.into()).unwrap())
-        .await
-        .unwrap();
+    // As the lab sends them: login and logout take JSON only (a 415 otherwise).
+    if method == "POST" {
+        request = request.header("content-type", "application/json");
+    }
+    send_request(app, request.body(body.into()).unwrap()).await
+}
+
+async fn send_request(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
@@ -381,6 +386,332 @@ async fn five_failures_lock_the_name_with_retry_after_and_other_names_are_free()
         login(&app, "alice", "wonderland", false, None).await.status,
         StatusCode::OK
     );
+}
+
+/// A login as `alice` with these extra request headers (and no Content-Type unless they
+/// name one).
+async fn login_with(app: &Router, headers: &[(&str, &str)]) -> Answer {
+    let mut request = Request::builder().method("POST").uri("/api/login");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = r#"{"username":"alice","password":"wonderland","remember":true}"#;
+    send_request(app, request.body(Body::from(body)).unwrap()).await
+}
+
+// Issue 22, item 5: `curl -H 'Content-Type: text/plain' -H 'Origin: http://evil.example'
+// -H 'Sec-Fetch-Site: cross-site' --data-binary '{…}' …/api/login` answered 200 with a
+// seven-day cookie, and a page on another port of 127.0.0.1 (same site) logged the victim
+// in with a no-cors fetch.
+#[tokio::test]
+async fn a_login_from_another_origin_is_refused_and_sets_no_cookie() {
+    let app = app();
+    type Case<'a> = (&'a [(&'a str, &'a str)], StatusCode, Reason, &'a str);
+    let cases: &[Case] = &[
+        (
+            &[
+                ("content-type", "text/plain"),
+                ("origin", "http://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            StatusCode::FORBIDDEN,
+            Reason::CrossOrigin,
+            "Sec-Fetch-Site: cross-site",
+        ),
+        (
+            &[
+                ("content-type", "application/json"),
+                ("origin", "http://127.0.0.1:9999"),
+                ("sec-fetch-site", "same-site"),
+            ],
+            StatusCode::FORBIDDEN,
+            Reason::CrossOrigin,
+            "Sec-Fetch-Site: same-site",
+        ),
+        (
+            // A browser that sends no Sec-Fetch-Site: Origin against Host.
+            &[
+                ("content-type", "application/json"),
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+            StatusCode::FORBIDDEN,
+            Reason::CrossOrigin,
+            "a page of http://127.0.0.1:8080",
+        ),
+        (
+            &[("content-type", "application/json"), ("origin", "null")],
+            StatusCode::FORBIDDEN,
+            Reason::CrossOrigin,
+            "a page of null",
+        ),
+        (
+            &[("content-type", "text/plain")],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Reason::UnsupportedMediaType,
+            "declared as “text/plain”",
+        ),
+        (
+            &[("content-type", "application/x-www-form-urlencoded")],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Reason::UnsupportedMediaType,
+            "only Content-Type: application/json",
+        ),
+        (
+            &[],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Reason::UnsupportedMediaType,
+            "has no Content-Type",
+        ),
+    ];
+    for (headers, status, reason, says) in cases {
+        let answer = login_with(&app, headers).await;
+        assert_eq!(answer.status, *status, "{headers:?}: {answer:?}");
+        let error = answer.error();
+        assert_eq!(error.reason, *reason, "{headers:?}");
+        assert!(error.error.contains(says), "{headers:?}: {}", error.error);
+        assert_sentence(&error);
+        assert!(answer.set_cookies().is_empty(), "{headers:?}: {answer:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_login_from_the_servers_own_page_is_taken() {
+    let app = app();
+    for headers in [
+        &[
+            ("content-type", "application/json"),
+            ("origin", "http://127.0.0.1:8080"),
+            ("sec-fetch-site", "same-origin"),
+        ][..],
+        // Behind trunk's proxy the Host is the server's, the Origin the page's: the
+        // browser's Sec-Fetch-Site is what counts.
+        &[
+            ("content-type", "application/json; charset=utf-8"),
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:8080"),
+            ("sec-fetch-site", "same-origin"),
+        ][..],
+        &[
+            ("content-type", "application/json"),
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000"),
+        ][..],
+        // Not a browser: nothing to forge with.
+        &[("content-type", "application/json")][..],
+    ] {
+        let answer = login_with(&app, headers).await;
+        assert_eq!(answer.status, StatusCode::OK, "{headers:?}: {answer:?}");
+    }
+}
+
+// Issue 22, item 5: a cross-site form POST cleared the cookie, a same-site fetch ended
+// the session.
+#[tokio::test]
+async fn a_logout_from_another_origin_is_refused_and_the_session_lives_on() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    for (site, content_type) in [
+        ("cross-site", "application/x-www-form-urlencoded"),
+        ("same-site", "text/plain"),
+    ] {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/api/logout")
+            .header("cookie", &cookie)
+            .header("content-type", content_type)
+            .header("sec-fetch-site", site)
+            .body(Body::empty())
+            .unwrap();
+        let answer = send_request(&app, request).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{site}: {answer:?}");
+        assert!(answer.set_cookies().is_empty(), "{site}: {answer:?}");
+    }
+    let without_type = Request::builder()
+        .method("POST")
+        .uri("/api/logout")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let answer = send_request(&app, without_type).await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(session(&app, Some(&cookie)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_samesite_experiments_cross_site_post_still_arrives() {
+    let app = app();
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/samesite/echo?run=csrf&via=form&back=http%3A%2F%2F127.0.0.1%3A8080%2F")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "http://localhost:8080")
+        .header("sec-fetch-site", "cross-site")
+        .header("cookie", "samesite.unset=1")
+        .body(Body::empty())
+        .unwrap();
+    let answer = send_request(&app, request).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{answer:?}");
+}
+
+// Issue 22, item 6: `document.cookie = "note=café"`, then `GET /api/session` was
+// `401 missing_cookie` and the valid `crumbs.sid` was cleared: the signature check read
+// the header with `to_str`, which refuses bytes past ASCII, while the session layer reads
+// it as UTF-8.
+#[tokio::test]
+async fn a_cookie_outside_ascii_beside_the_session_cookie_logs_nobody_out() {
+    let app = app();
+    let cookie = login(&app, "alice", "wonderland", false, None)
+        .await
+        .session_cookie();
+    for header in [
+        format!("note=café; {cookie}"),
+        format!("{cookie}; note=café"),
+    ] {
+        let request = Request::builder()
+            .uri("/api/session")
+            .header(
+                "cookie",
+                axum::http::HeaderValue::from_bytes(header.as_bytes()).unwrap(),
+            )
+            .body(Body::empty())
+            .unwrap();
+        let answer = send_request(&app, request).await;
+        assert_eq!(answer.status, StatusCode::OK, "{header}: {answer:?}");
+        assert_eq!(answer.session().user, "alice");
+        assert!(answer.set_cookies().is_empty(), "{answer:?}");
+    }
+}
+
+/// A session store that never answers, as Redis does while it is down (its client
+/// queues every command until it reconnects).
+#[derive(Clone, Debug)]
+struct Silent;
+
+#[async_trait::async_trait]
+impl tower_sessions::SessionStore for Silent {
+    async fn create(&self, _: &mut Record) -> tower_sessions::session_store::Result<()> {
+        std::future::pending().await
+    }
+    async fn save(&self, _: &Record) -> tower_sessions::session_store::Result<()> {
+        std::future::pending().await
+    }
+    async fn load(&self, _: &Id) -> tower_sessions::session_store::Result<Option<Record>> {
+        std::future::pending().await
+    }
+    async fn delete(&self, _: &Id) -> tower_sessions::session_store::Result<()> {
+        std::future::pending().await
+    }
+}
+
+// Issue 22, item 3: with Redis down every request hung for over a minute while
+// `/api/health` said 200.
+#[tokio::test]
+async fn a_store_that_does_not_answer_is_a_503_with_a_sentence_and_no_cookie_is_cleared() {
+    let key = Key::generate();
+    let state = AppState::new(key.clone(), passwords(), "redis");
+    let store = LifetimeStore::new(Silent).with_timeout(std::time::Duration::from_millis(200));
+    let app = api_routes(Router::new(), state, store, None);
+    // A cookie this server signed, for a session the store would have.
+    let mut jar = tower_sessions::cookie::CookieJar::new();
+    jar.signed_mut(&key)
+        .add(tower_sessions::cookie::Cookie::new(
+            "crumbs.sid",
+            Id::default().to_string(),
+        ));
+    let cookie = format!("crumbs.sid={}", jar.get("crumbs.sid").unwrap().value());
+
+    let health = send(&app, "GET", "/api/health", None, Body::empty()).await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE, "{health:?}");
+    let error = health.error();
+    assert_eq!(error.reason, Reason::Unavailable);
+    assert!(
+        error.error.contains("(redis) does not answer"),
+        "{}",
+        error.error
+    );
+
+    let read = session(&app, Some(&cookie)).await;
+    assert_eq!(read.status, StatusCode::SERVICE_UNAVAILABLE, "{read:?}");
+    assert_eq!(read.error().reason, Reason::Unavailable);
+    assert!(
+        read.error().error.contains("did not answer within 0.2 s"),
+        "{read:?}"
+    );
+    assert!(
+        read.set_cookies().is_empty(),
+        "the session may be fine: {read:?}"
+    );
+
+    let login = login(&app, "alice", "wonderland", false, Some(&cookie)).await;
+    assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE, "{login:?}");
+    assert!(
+        login.error().error.contains("you are not logged in"),
+        "{login:?}"
+    );
+    assert!(login.set_cookies().is_empty(), "{login:?}");
+
+    let logout = send(&app, "POST", "/api/logout", Some(&cookie), Body::empty()).await;
+    assert_eq!(logout.status, StatusCode::SERVICE_UNAVAILABLE, "{logout:?}");
+    assert!(
+        logout.error().error.contains("you may still be logged in"),
+        "{logout:?}"
+    );
+    assert!(logout.set_cookies().is_empty(), "{logout:?}");
+    for answer in [&health, &read, &login, &logout] {
+        assert_sentence(&answer.error());
+    }
+}
+
+/// A store whose saves fail after its creates worked: the session layer's own save,
+/// after the handler's, is what fails.
+#[derive(Clone, Debug, Default)]
+struct SavesFail(tower_sessions::MemoryStore);
+
+#[async_trait::async_trait]
+impl tower_sessions::SessionStore for SavesFail {
+    async fn create(&self, record: &mut Record) -> tower_sessions::session_store::Result<()> {
+        self.0.create(record).await
+    }
+    async fn save(&self, _: &Record) -> tower_sessions::session_store::Result<()> {
+        Err(tower_sessions::session_store::Error::Encode(
+            "this record cannot be written".to_owned(),
+        ))
+    }
+    async fn load(&self, id: &Id) -> tower_sessions::session_store::Result<Option<Record>> {
+        self.0.load(id).await
+    }
+    async fn delete(&self, id: &Id) -> tower_sessions::session_store::Result<()> {
+        self.0.delete(id).await
+    }
+}
+
+// Issue 22, item 10: the session layer answers a failed save with an empty 500.
+#[tokio::test]
+async fn a_failed_save_is_the_protocols_error_never_an_empty_500() {
+    let state = AppState::new(Key::generate(), passwords(), "memory");
+    let app = api_routes(
+        Router::new(),
+        state,
+        LifetimeStore::new(SavesFail::default()),
+        None,
+    );
+    let answer = login(&app, "alice", "wonderland", false, None).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{answer:?}"
+    );
+    let error = answer.error();
+    assert_eq!(error.reason, Reason::Internal);
+    assert!(
+        error.error.contains("could not be saved"),
+        "{}",
+        error.error
+    );
+    assert!(answer.set_cookies().is_empty(), "{answer:?}");
 }
 
 #[tokio::test]

@@ -113,6 +113,19 @@ fn a_bad_flag_is_one_line_and_status_2() {
     let (code, stderr) = refused(&["--store", "memory", "--redis", "redis://127.0.0.1:1"]);
     assert_eq!(code, Some(2));
     assert_one_line(&stderr, "cannot be used with");
+    for (args, says) in [
+        (["--header-timeout", "0s"], "a timeout of zero"),
+        (
+            ["--request-timeout", "soon"],
+            "write a duration such as 10s",
+        ),
+        (["--max-connections", "0"], "--max-connections"),
+        (["--max-header-bytes", "10"], "--max-header-bytes"),
+    ] {
+        let (code, stderr) = refused(&args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_one_line(&stderr, says);
+    }
 }
 
 #[test]
@@ -216,6 +229,13 @@ fn help_lists_every_flag() {
         "--key-file",
         "--store",
         "--redis",
+        "--header-timeout",
+        "--request-timeout",
+        "--idle-timeout",
+        "--max-connections",
+        "--max-header-bytes",
+        "--shutdown-timeout",
+        "--store-timeout",
         "127.0.0.1:3000",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}: {help}");

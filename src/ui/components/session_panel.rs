@@ -25,7 +25,10 @@ pub fn SessionPanel() -> Html {
     let logout = {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| {
-            ctx.send(Purpose::Logout, Request::post("/api/logout", ""))
+            ctx.send(
+                Purpose::Logout,
+                Request::post("/api/logout", "").with_header("Content-Type", "application/json"),
+            )
         })
     };
     let status = match &state.session {
