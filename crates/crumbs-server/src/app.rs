@@ -243,7 +243,8 @@ async fn login(
     session.clear().await;
     if let Err(why) = session.cycle_id().await {
         return internal(format!(
-            "the login failed: the old session could not be ended ({why}), so you are not logged in"
+            "the login failed: the old session could not be ended ({why}), so no new one was \
+             made; a login you had before is left as it was"
         ));
     }
     let now = now_ms();
@@ -257,7 +258,14 @@ async fn login(
         remember: request.remember,
         expires_at: now.saturating_add(lifetime),
     };
-    if let Err(why) = store::write(&session, LOGIN_KEY, &login).await {
+    // Saved here, not only by the session layer after the handler: the layer answers a
+    // failed save with a bare 500 and no body, where the page needs the protocol's error
+    // and its reason (a full disk, say). The layer then saves the same record once more.
+    let kept = match store::write(&session, LOGIN_KEY, &login).await {
+        Ok(()) => session.save().await,
+        Err(why) => Err(why),
+    };
+    if let Err(why) = kept {
         return internal(format!(
             "the login failed: the new session could not be kept ({why}), so you are not logged in"
         ));
@@ -335,11 +343,12 @@ async fn session_info(
 
 async fn logout(session: Session) -> Response {
     if let Err(why) = session.flush().await {
-        // No cookie is cleared: the session lives on, and the page must not look logged
-        // out while the server still honours it.
+        // No cookie is cleared: the session may live on, and the page must not look
+        // logged out while the server may still honour it. "May": a store's error does
+        // not always mean nothing happened (an answer lost after Redis deleted it).
         return internal(format!(
-            "the logout failed: the session could not be deleted ({why}), so it is still live \
-             and you are still logged in"
+            "the logout failed: the session could not be deleted ({why}); it may still be \
+             live, so the cookie is kept: log out again once the server can write"
         ));
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
