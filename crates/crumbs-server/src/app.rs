@@ -257,7 +257,7 @@ async fn login(
         return store_failed(
             "the login failed: the old session could not be ended",
             &why,
-            "so you are not logged in",
+            "so no new one was made; a login you had before is left as it was",
         );
     }
     session.clear().await;
@@ -272,14 +272,15 @@ async fn login(
         remember: request.remember,
         expires_at: now.saturating_add(lifetime),
     };
-    // Saved here, not only by the session layer after the answer is made: a store that
-    // fails there leaves the layer nothing to answer but an empty 500. The layer saves the
-    // record once more (the same record: one extra write per login).
-    let saved = match store::write(&session, LOGIN_KEY, &login).await {
+    // Saved here, not only by the session layer after the handler: the layer answers a
+    // failed save with a bare 500 and no body, where the page needs the protocol's error
+    // and its reason (a full disk, Redis gone). The layer then saves the same record once
+    // more (one extra write per login).
+    let kept = match store::write(&session, LOGIN_KEY, &login).await {
         Ok(()) => session.save().await,
         Err(why) => Err(why),
     };
-    if let Err(why) = saved {
+    if let Err(why) = kept {
         return store_failed(
             "the login failed: the new session could not be kept",
             &why,
@@ -366,11 +367,13 @@ async fn session_info(
 async fn logout(session: Session) -> Response {
     if let Err(why) = session.flush().await {
         // No cookie is cleared: the session may live on, and the page must not look
-        // logged out while the server may still honour it.
+        // logged out while the server may still honour it. "May": a store's error does
+        // not always mean nothing happened (an answer lost after Redis deleted it).
         return store_failed(
             "the logout failed: the session could not be deleted",
             &why,
-            "so it may still be live: you may still be logged in",
+            "it may still be live, so the cookie is kept: log out again once the server can \
+             write",
         );
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

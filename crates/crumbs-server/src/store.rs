@@ -17,8 +17,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::{Expiry, MemoryStore, Session, SessionStore};
 use tower_sessions_sqlx_store::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
 };
+use tower_sessions_sqlx_store::sqlx::Connection;
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::cli::{Args, StoreArg};
@@ -239,6 +240,28 @@ impl OpenStore {
     }
 }
 
+/// The SQLite pool's options: a connection that sqlx still counts inside a transaction
+/// once released is closed, not pooled.
+///
+/// A COMMIT that fails on a full disk (SQLITE_FULL) has already been rolled back by
+/// SQLite, but sqlx still counts the transaction open: the ROLLBACK queued when it is
+/// dropped fails ("no transaction is active") and the count stays at one. Pooled, that
+/// connection's next transaction is a SAVEPOINT, and when its commit fails too, the
+/// ROLLBACK TO undoing it leaves a real transaction open, holding the WAL's write lock:
+/// every other write waited out the busy timeout and failed "database is locked" until
+/// the pool retired the connection, 30 minutes after it was opened, and its own writes,
+/// never committed, were lost. Closed, it takes any transaction with it, and the pool
+/// opens a fresh connection when one is needed.
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().after_release(|conn, _| {
+        Box::pin(async move {
+            // First run the rollback a dropped transaction queued, then look.
+            conn.ping().await?;
+            Ok(!conn.is_in_transaction())
+        })
+    })
+}
+
 async fn open_sqlite(path: &Path) -> Result<OpenStore, ServerError> {
     let failed = |reason: String| ServerError::Sqlite {
         path: path.to_owned(),
@@ -257,7 +280,8 @@ async fn open_sqlite(path: &Path) -> Result<OpenStore, ServerError> {
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
-    let pool = SqlitePool::connect_with(options)
+    let pool = pool_options()
+        .connect_with(options)
         .await
         .map_err(|e| failed(e.to_string()))?;
     let store = SqliteStore::new(pool.clone());
@@ -370,6 +394,64 @@ mod tests {
             .insert(LOGIN_KEY.to_owned(), serde_json::to_value(&login).unwrap());
         store.save(&live).await.unwrap();
         assert_eq!(store.load(&live.id).await.unwrap(), None);
+    }
+
+    /// The state a COMMIT failed on a full disk leaves, injected without one: SQLite
+    /// rolls the transaction back behind sqlx's back, so sqlx's own rollback fails.
+    #[tokio::test]
+    async fn a_connection_left_counted_in_a_transaction_is_closed_not_pooled() {
+        use tower_sessions_sqlx_store::sqlx::{Acquire, Executor};
+
+        let dir = std::env::temp_dir().join(format!("crumbs-store-pool-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("s.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        // One connection, so the next acquire gets the one released or its replacement.
+        let pool = pool_options()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .unwrap();
+        let store = SqliteStore::new(pool.clone());
+        store.migrate().await.unwrap();
+
+        let mut conn = pool.acquire().await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        tx.execute("ROLLBACK").await.unwrap();
+        drop(tx);
+        drop(conn);
+
+        let mut conn = pool.acquire().await.unwrap();
+        assert!(
+            !conn.is_in_transaction(),
+            "the pool handed out a connection sqlx counts inside a transaction"
+        );
+        // What that connection did next: a transaction undone (a create that failed).
+        let mut tx = conn.begin().await.unwrap();
+        tx.execute("insert into tower_sessions values ('x', x'00', 0)")
+            .await
+            .unwrap();
+        drop(tx);
+        drop(conn);
+        let idle = pool.acquire().await.unwrap();
+
+        // Another connection (another process, say) may write at once: no lock is left.
+        let mut other = tower_sessions_sqlx_store::sqlx::SqliteConnection::connect_with(
+            &options.busy_timeout(std::time::Duration::from_millis(100)),
+        )
+        .await
+        .unwrap();
+        other
+            .execute("insert into tower_sessions values ('y', x'00', 0)")
+            .await
+            .expect("no connection of the pool holds the write lock");
+        other.close().await.unwrap();
+        drop(idle);
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

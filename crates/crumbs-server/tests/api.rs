@@ -648,7 +648,10 @@ async fn a_store_that_does_not_answer_is_a_503_with_a_sentence_and_no_cookie_is_
     let login = login(&app, "alice", "wonderland", false, Some(&cookie)).await;
     assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE, "{login:?}");
     assert!(
-        login.error().error.contains("you are not logged in"),
+        login
+            .error()
+            .error
+            .contains("a login you had before is left as it was"),
         "{login:?}"
     );
     assert!(login.set_cookies().is_empty(), "{login:?}");
@@ -656,7 +659,10 @@ async fn a_store_that_does_not_answer_is_a_503_with_a_sentence_and_no_cookie_is_
     let logout = send(&app, "POST", "/api/logout", Some(&cookie), Body::empty()).await;
     assert_eq!(logout.status, StatusCode::SERVICE_UNAVAILABLE, "{logout:?}");
     assert!(
-        logout.error().error.contains("you may still be logged in"),
+        logout
+            .error()
+            .error
+            .contains("it may still be live, so the cookie is kept"),
         "{logout:?}"
     );
     assert!(logout.set_cookies().is_empty(), "{logout:?}");
