@@ -71,6 +71,21 @@ fn read_answer(stream: &mut TcpStream) -> (u16, String, String) {
     (status, head, String::from_utf8(body).unwrap())
 }
 
+/// A login whose body never comes, in flight once the server asks for the body
+/// (`100 Continue`, sent when the handler starts reading it).
+fn login_in_flight(server: &Server) -> TcpStream {
+    let mut stream = connect(server);
+    stream
+        .write_all(
+            b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Expect: 100-continue\r\nContent-Length: 60\r\n\r\n",
+        )
+        .unwrap();
+    let (status, head, _) = read_answer(&mut stream);
+    assert_eq!(status, 100, "{head}");
+    stream
+}
+
 fn health_request(keep_alive: bool) -> String {
     let connection = if keep_alive { "keep-alive" } else { "close" };
     format!("GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: {connection}\r\n\r\n")
@@ -198,22 +213,7 @@ fn past_the_connection_cap_the_connection_idle_the_longest_makes_room() {
 #[test]
 fn with_every_connection_busy_a_newcomer_is_told_503_and_closed() {
     let server = Server::start(&["--store", "memory", "--max-connections", "2"]);
-    // Two logins whose bodies never come: in flight once the server asks for the body
-    // (`100 Continue`, sent when the handler starts reading it).
-    let _busy: Vec<TcpStream> = (0..2)
-        .map(|_| {
-            let mut stream = connect(&server);
-            stream
-                .write_all(
-                    b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-                      Expect: 100-continue\r\nContent-Length: 60\r\n\r\n",
-                )
-                .unwrap();
-            let (status, head, _) = read_answer(&mut stream);
-            assert_eq!(status, 100, "{head}");
-            stream
-        })
-        .collect();
+    let _busy: Vec<TcpStream> = (0..2).map(|_| login_in_flight(&server)).collect();
     let mut newcomer = connect(&server);
     let _ = newcomer.write_all(health_request(false).as_bytes());
     let (status, head, body) = read_answer(&mut newcomer);
@@ -227,19 +227,12 @@ fn with_every_connection_busy_a_newcomer_is_told_503_and_closed() {
 #[test]
 fn sigterm_stops_the_server_though_requests_are_half_sent() {
     let server = Server::start(&["--store", "memory", "--shutdown-timeout", "1s"]);
-    // Half a head, and a whole head whose body never comes (in flight: see above).
+    // Half a head, and a whole head whose body never comes.
     let mut half_head = connect(&server);
     half_head
         .write_all(b"GET /api/health HTTP/1.1\r\nHost:")
         .unwrap();
-    let mut half_body = connect(&server);
-    half_body
-        .write_all(
-            b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-              Expect: 100-continue\r\nContent-Length: 60\r\n\r\n",
-        )
-        .unwrap();
-    assert_eq!(read_answer(&mut half_body).0, 100);
+    let _half_body = login_in_flight(&server);
     let status = server
         .terminate_within(Duration::from_secs(6))
         .expect("the server was still running 6 s after SIGTERM");
